@@ -1,0 +1,89 @@
+"""Configuration classes read from the environment (see the README's configuration table)."""
+
+from __future__ import annotations
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def database_url() -> str | None:
+    """DATABASE_URL, with Heroku-style postgres:// rewritten for SQLAlchemy + psycopg 3."""
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url and url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    """Production defaults; every value can come from the environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url()  # None -> instance/mesatic.db
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "es_MX"
+    BABEL_DEFAULT_TIMEZONE = "America/Mexico_City"
+    TICKETS_TIMEZONE = "America/Mexico_City"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = _int("SESSION_HOURS", 12) * 3600
+    WTF_CSRF_TIME_LIMIT = None  # the session's lifetime bounds the token; long shifts keep forms
+    BOOTSTRAP_SERVE_LOCAL = True
+    MAX_CONTENT_LENGTH = _int("MAX_UPLOAD_MB", 20) * 1024 * 1024
+    ATTACHMENT_MAX_BYTES = _int("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+    ATTACHMENT_EXTENSIONS = frozenset(
+        os.environ.get(
+            "ATTACHMENT_EXTENSIONS",
+            "pdf,png,jpg,jpeg,gif,txt,csv,log,xlsx,xls,docx,doc,odt,ods,zip,xml,json",
+        ).split(",")
+    )
+    ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR")  # None -> instance/attachments
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    PASSWORD_HASH_METHOD = "scrypt"
+    QUEUE_PAGE_SIZE = _int("QUEUE_PAGE_SIZE", 50)
+
+
+class DevelopmentConfig(Config):
+    """`make run`: local SQLite, cookies over plain http."""
+
+    DEBUG = False
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+class ProductionConfig(Config):
+    """gunicorn behind a TLS proxy; SECRET_KEY must be set."""
+
+
+class TestingConfig(Config):
+    """pytest: in-memory SQLite unless TEST_DATABASE_URL names a PostgreSQL database."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False  # tests/test_app.py re-enables it to prove CSRF is on
+    SESSION_COOKIE_SECURE = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The class named by TICKETS_CONFIG (development, production; default production)."""
+    return CONFIGS[os.environ.get("TICKETS_CONFIG", "production")]

@@ -1,0 +1,174 @@
+"""Fixtures shared by every test: app, database hygiene, clients, actors, catalogs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from config import TestingConfig
+from tickets import create_app
+from tickets.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+IS_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
+
+# Catalog tables survive between tests (loaded once per session); everything else is emptied.
+CATALOG_TABLES = {
+    "states",
+    "districts",
+    "parties",
+    "organizations",
+    "electoral_processes",
+    "elections",
+    "systems",
+    "categories",
+}
+
+
+def _refuse_real_databases(url: str) -> None:
+    name = make_url(url).database or ""
+    if url.startswith("postgresql") and not (name == "test" or name.endswith("_test")):
+        raise RuntimeError(f"refusing to drop tables in {name!r}; use a database named test")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres skip, with one line saying why, when no PostgreSQL is given."""
+    if IS_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def attachment_dir():
+    path = tempfile.mkdtemp(prefix="mesatic-files-")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def app(attachment_dir):
+    """One app and one schema for the whole run, with the catalogs loaded once."""
+    from tickets.catalogs.loader import load_catalogs
+
+    _refuse_real_databases(TEST_DATABASE_URL)
+    app = create_app(
+        TestingConfig, SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL, ATTACHMENT_DIR=attachment_dir
+    )
+    with app.app_context():
+        db.drop_all()
+        if IS_POSTGRES:
+            db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+        db.create_all()
+        load_catalogs()
+        _remember_catalogs()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(app):
+    """Every test starts with the catalogs and nothing else, on SQLite and PostgreSQL alike."""
+    yield
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in CATALOG_TABLES:
+                db.session.execute(table.delete())
+        db.session.commit()
+        _restore_catalogs()
+
+
+_CATALOG_MAX_IDS: dict[str, int] = {}
+
+
+def _remember_catalogs() -> None:
+    for table in db.metadata.sorted_tables:
+        if table.name in CATALOG_TABLES:
+            _CATALOG_MAX_IDS[table.name] = (
+                db.session.scalar(sa.select(sa.func.max(table.c.id))) or 0
+            )
+
+
+def _restore_catalogs() -> None:
+    """Undo what a test did to catalog rows: drop entries it added, reactivate the rest."""
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name in CATALOG_TABLES:
+            db.session.execute(table.delete().where(table.c.id > _CATALOG_MAX_IDS[table.name]))
+            if "is_active" in table.c:
+                db.session.execute(table.update().where(~table.c.is_active).values(is_active=True))
+    db.session.commit()
+
+
+@pytest.fixture
+def ctx(app):
+    """App context for tests that call services, queries or models directly."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def client_as(app):
+    """Return a test client already logged in as the given user id."""
+
+    def make(user_id: int):
+        client = app.test_client()
+        with client.session_transaction() as sess:
+            sess["_user_id"] = str(user_id)
+            sess["_fresh"] = True
+        return client
+
+    return make
+
+
+@pytest.fixture
+def make_user(ctx):
+    from tests.factories import make_user
+
+    return make_user
+
+
+@pytest.fixture
+def admin(ctx):
+    from tests.factories import make_user
+    from tickets.accounts.models import Role
+
+    return make_user(Role.ADMIN)
+
+
+@pytest.fixture
+def supervisor(ctx):
+    from tests.factories import make_user
+    from tickets.accounts.models import Role
+
+    return make_user(Role.SUPERVISOR)
+
+
+@pytest.fixture
+def operator(ctx):
+    from tests.factories import make_user
+    from tickets.accounts.models import Role
+
+    return make_user(Role.OPERATOR)

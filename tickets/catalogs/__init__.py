@@ -1,0 +1,1 @@
+"""Catalogs: states, districts, organisations, processes and elections, systems, categories."""

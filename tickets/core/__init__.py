@@ -1,0 +1,1 @@
+"""Shared, feature-agnostic code: database helpers, errors, time, forms, security."""

@@ -1,0 +1,1 @@
+"""Helpdesk: tickets, their workflow, comments, attachments and audit trail."""

@@ -1,0 +1,315 @@
+"""Ticket operations shared by the web UI, the JSON API, the CLI, imports and scheduled jobs.
+
+Each public function checks permissions, validates, writes its audit events and commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+
+from tickets.accounts.models import User
+from tickets.core.db import utcnow
+from tickets.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
+from tickets.core.session import commit
+from tickets.core.timeutil import report_month, to_mx
+from tickets.extensions import db
+from tickets.helpdesk import access_codes, attachments, folios, permissions, workflow
+from tickets.helpdesk.models import AuditEvent, Comment, Status, Ticket
+from tickets.helpdesk.search import build_search_text
+from tickets.helpdesk.validation import TicketData, validate
+from tickets.helpdesk.workflow import STATUS_LABELS
+
+EDITABLE_FIELDS = (
+    "requester_type",
+    "organization_id",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "state_id",
+    "district_id",
+    "office_id",
+    "process_id",
+    "system_id",
+    "category_id",
+    "channel",
+    "priority",
+    "subject",
+    "description",
+)
+
+
+def open_ticket(actor: User, data: TicketData, *, now: datetime | None = None):
+    """Log a new ticket; return it with its access code, which is never stored in clear.
+
+    :raises NotAllowed: a requester opening a ticket for another organisation.
+    :raises ValidationFailed: a field breaks a rule (per-field Spanish messages).
+    """
+    now = now or utcnow()
+    data = data.cleaned()
+    if data.organization_id is not None and not permissions.can_open_ticket(
+        actor, data.organization_id
+    ):
+        raise NotAllowed("Solo puede abrir solicitudes de su propia organización.")
+    rows = validate(data, now)
+    received_at = data.received_at or now
+    code = access_codes.generate()
+    ticket = build_ticket(data, rows, received_at=received_at, actor=actor, now=now)
+    ticket.folio = folios.allocate(to_mx(received_at).year)[0]
+    ticket.access_code_hash = access_codes.digest(code)
+    refresh_search_text(ticket)
+    db.session.add(ticket)
+    _audit(ticket, actor, "created", None, ticket.folio, now)
+    commit()
+    return ticket, code
+
+
+def build_ticket(data: TicketData, rows, *, received_at: datetime, actor: User, now: datetime):
+    """A Ticket from validated data; the caller gives it a folio and adds it to the session."""
+    values = {k: v for k, v in asdict(data).items() if k in EDITABLE_FIELDS}
+    if rows.organization.kind.value == "junta" and values["office_id"] is None:
+        values["office_id"] = rows.organization.id
+    if rows.organization.district_id and values["district_id"] is None:
+        values["district_id"] = rows.organization.district_id
+    ticket = Ticket(
+        **values,
+        status=Status.NEW,
+        received_at=received_at,
+        report_month=report_month(received_at),
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    ticket.organization = rows.organization
+    return ticket
+
+
+def refresh_search_text(ticket: Ticket) -> None:
+    """Keep the searchable text in step with what a person would search by."""
+    from tickets.catalogs.models import Organization
+
+    org = ticket.organization or db.session.get(Organization, ticket.organization_id)
+    ticket.search_text = build_search_text(
+        ticket.folio,
+        ticket.subject,
+        ticket.description,
+        ticket.contact_name,
+        ticket.contact_email,
+        org.name if org else None,
+        org.acronym if org else None,
+    )
+
+
+def update(
+    actor: User,
+    ticket: Ticket,
+    data: TicketData,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """Reclassify or correct a ticket; one audit event per changed field.
+
+    :raises NotAllowed: the actor is not staff.
+    :raises Conflict: someone changed the ticket since the caller read ``expected_version``.
+    :raises ValidationFailed: a field breaks a rule.
+    """
+    now = now or utcnow()
+    if not permissions.can_edit_ticket(actor, ticket):
+        raise NotAllowed("No puede modificar este ticket.")
+    _check_version(ticket, expected_version)
+    data = data.cleaned()
+    validate(data, now, allow_inactive_ids=_current_catalog_ids(ticket))
+    new_values = asdict(data)
+    changed = False
+    for name in EDITABLE_FIELDS:
+        old, new = getattr(ticket, name), new_values[name]
+        if old != new:
+            setattr(ticket, name, new)
+            _audit(ticket, actor, name, _text(old), _text(new), now)
+            changed = True
+    if changed:
+        db.session.flush()
+        db.session.refresh(ticket, ["organization"])
+        refresh_search_text(ticket)
+        ticket.updated_at = now
+        commit()
+    return ticket
+
+
+def assign(
+    actor: User,
+    ticket: Ticket,
+    assignee: User | None,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """Give the ticket to a staff member; a new ticket becomes 'assigned'.
+
+    :raises NotAllowed: an operator reassigning someone else's ticket.
+    :raises ValidationFailed: the assignee is not active staff, or the ticket is finished.
+    :raises Conflict: stale ``expected_version``.
+    """
+    now = now or utcnow()
+    if not permissions.can_assign(actor, ticket, assignee):
+        raise NotAllowed("Solo supervisión puede reasignar un ticket que ya tiene responsable.")
+    _check_version(ticket, expected_version)
+    if ticket.status in workflow.FINISHED_STATUSES:
+        raise ValidationFailed({"assignee_id": "Un ticket cerrado o cancelado no se reasigna."})
+    if assignee is not None and not (assignee.is_staff and assignee.is_active):
+        raise ValidationFailed({"assignee_id": "Solo se asigna a personal activo de la mesa."})
+    if assignee is None and ticket.status is not Status.NEW:
+        raise ValidationFailed({"assignee_id": "Un ticket en atención necesita responsable."})
+    if ticket.assignee_id == (assignee.id if assignee else None):
+        return ticket
+    _audit(ticket, actor, "assignee", _user_text(ticket.assignee), _user_text(assignee), now)
+    ticket.assignee = assignee
+    if ticket.status is Status.NEW and assignee is not None:
+        _set_status(ticket, actor, Status.ASSIGNED, now)
+    ticket.updated_at = now
+    commit()
+    return ticket
+
+
+def transition(
+    actor: User,
+    ticket: Ticket,
+    to: Status,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """Move ``ticket`` to status ``to``, stamping the lifecycle time the move implies.
+
+    :raises NotAllowed: ``actor`` may not make this move on this ticket.
+    :raises InvalidTransition: the workflow table forbids ``ticket.status -> to``.
+    :raises ValidationFailed: the move needs an assignee and there is none.
+    :raises Conflict: stale ``expected_version``.
+    """
+    now = now or utcnow()
+    if not permissions.can_transition(actor, ticket, to):
+        raise NotAllowed("No puede cambiar el estado de este ticket.")
+    if not workflow.is_allowed(ticket.status, to):
+        raise InvalidTransition(
+            f"Un ticket «{STATUS_LABELS[ticket.status]}» no puede pasar a «{STATUS_LABELS[to]}»."
+        )
+    _check_version(ticket, expected_version)
+    if to is Status.ASSIGNED and ticket.assignee_id is None:
+        raise ValidationFailed({"assignee_id": "Elija a quién asignar el ticket."})
+    if to is Status.IN_PROGRESS and ticket.assignee_id is None:
+        if not actor.is_staff:
+            raise ValidationFailed({"assignee_id": "El ticket no tiene responsable."})
+        _audit(ticket, actor, "assignee", None, _user_text(actor), now)
+        ticket.assignee = actor
+    _set_status(ticket, actor, to, now)
+    ticket.updated_at = now
+    commit()
+    return ticket
+
+
+def _set_status(ticket: Ticket, actor: User, to: Status, now: datetime) -> None:
+    old = ticket.status
+    _audit(ticket, actor, "status", old.value, to.value, now)
+    ticket.status = to
+    if to is Status.RESOLVED:
+        ticket.resolved_at = now
+    elif to is Status.CLOSED:
+        ticket.closed_at = now
+    elif to is Status.CANCELLED:
+        ticket.cancelled_at = now
+    elif to is Status.IN_PROGRESS and old is Status.RESOLVED:
+        ticket.resolved_at = None  # reopened: the last resolution no longer stands
+    if actor.is_staff and to in (Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED):
+        _mark_first_response(ticket, now)
+
+
+def add_comment(
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    *,
+    internal: bool = False,
+    files=(),
+    now: datetime | None = None,
+) -> Comment:
+    """Add a public reply or an internal note, with its files, in one transaction.
+
+    :raises NotAllowed: a requester writing an internal note, or on a ticket they cannot see.
+    :raises ValidationFailed: empty text, or a file over the limits.
+    """
+    now = now or utcnow()
+    if not permissions.can_comment(actor, ticket, internal):
+        raise NotAllowed("No puede comentar en este ticket.")
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed({"body": "Escriba el comentario."})
+    if len(body) > 20000:
+        raise ValidationFailed({"body": "El comentario admite hasta 20,000 caracteres."})
+    comment = Comment(ticket=ticket, author=actor, body=body, is_internal=internal, created_at=now)
+    db.session.add(comment)
+    for upload in files:
+        attachments.store(actor, ticket, upload, internal=internal, comment=comment, now=now)
+    _audit(ticket, actor, "internal_note" if internal else "comment", None, None, now)
+    if actor.is_staff and not internal:
+        _mark_first_response(ticket, now)
+    ticket.updated_at = now
+    commit()
+    return comment
+
+
+def attach(actor: User, ticket: Ticket, upload, *, internal: bool = False, now=None):
+    """Attach one file to a ticket.
+
+    :raises NotAllowed: the actor cannot see the ticket, or a requester marks it internal.
+    :raises ValidationFailed: empty, too large, or a type that is not allowed.
+    """
+    now = now or utcnow()
+    if not permissions.can_comment(actor, ticket, internal):
+        raise NotAllowed("No puede adjuntar archivos a este ticket.")
+    attachment = attachments.store(actor, ticket, upload, internal=internal, now=now)
+    _audit(ticket, actor, "attachment", None, attachment.filename, now)
+    ticket.updated_at = now
+    commit()
+    return attachment
+
+
+def _mark_first_response(ticket: Ticket, now: datetime) -> None:
+    if ticket.first_response_at is None:
+        ticket.first_response_at = now
+
+
+def _check_version(ticket: Ticket, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != ticket.version:
+        raise Conflict(
+            f"El ticket {ticket.folio} fue modificado por otra persona mientras usted lo veía; "
+            "sus cambios no se guardaron. Recargue la página para ver la versión actual."
+        )
+
+
+def _current_catalog_ids(ticket: Ticket) -> frozenset:
+    return frozenset(
+        {
+            ("organizations", ticket.organization_id),
+            ("organizations", ticket.office_id),
+            ("states", ticket.state_id),
+            ("districts", ticket.district_id),
+            ("electoral_processes", ticket.process_id),
+            ("systems", ticket.system_id),
+            ("categories", ticket.category_id),
+        }
+    )
+
+
+def _audit(ticket, actor, field, old, new, now) -> None:
+    db.session.add(AuditEvent(ticket=ticket, actor=actor, field=field, old=old, new=new, at=now))
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    return value.value if hasattr(value, "value") else str(value)
+
+
+def _user_text(user: User | None) -> str | None:
+    return user.name if user else None

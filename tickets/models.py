@@ -1,0 +1,49 @@
+"""Every feature's models in one import: what Alembic and create_all see."""
+
+from tickets.accounts.models import Role, User
+from tickets.catalogs.models import (
+    Category,
+    District,
+    Election,
+    ElectoralProcess,
+    Organization,
+    Party,
+    RequesterType,
+    State,
+    System,
+)
+from tickets.helpdesk.models import (
+    Attachment,
+    AuditEvent,
+    Channel,
+    Comment,
+    FolioCounter,
+    Priority,
+    Status,
+    Ticket,
+)
+from tickets.helpdesk.search import install_search_ddl
+
+install_search_ddl()
+
+__all__ = [
+    "Attachment",
+    "AuditEvent",
+    "Category",
+    "Channel",
+    "Comment",
+    "District",
+    "ElectoralProcess",
+    "Election",
+    "FolioCounter",
+    "Organization",
+    "Party",
+    "Priority",
+    "RequesterType",
+    "Role",
+    "State",
+    "Status",
+    "System",
+    "Ticket",
+    "User",
+]
