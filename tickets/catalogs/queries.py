@@ -71,7 +71,7 @@ def organizations_of(state_id: int | None, kind: RequesterType | None = None) ->
 
 
 def processes_for_state(state_id: int | None) -> list[ElectoralProcess]:
-    """Active processes with an election in the state ('actividad ordinaria' is the empty choice)."""
+    """Active processes with an election in the state; none means 'actividad ordinaria'."""
     query = sa.select(ElectoralProcess).where(ElectoralProcess.is_active)
     if state_id:
         query = query.where(

@@ -18,7 +18,8 @@ def commit() -> None:
         db.session.rollback()
         raise Conflict(
             _(
-                "Otra persona modificó este registro mientras lo editaba. Recargue e intente de nuevo."
+                "Otra persona modificó este registro mientras lo editaba. "
+                "Recargue e intente de nuevo."
             )
         ) from exc
     except IntegrityError:

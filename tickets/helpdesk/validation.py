@@ -1,4 +1,4 @@
-"""Business rules a ticket's classification must satisfy; shared by the form, the API and imports."""
+"""Business rules a ticket's classification must satisfy; shared by forms, the API and imports."""
 
 from __future__ import annotations
 
