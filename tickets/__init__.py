@@ -99,7 +99,8 @@ def register_cli(app: Flask) -> None:
     """`flask catalogs …`, `flask users …`, `flask tickets …`, `flask demo …`."""
     from tickets.accounts.cli import users_cli
     from tickets.catalogs.cli import catalogs_cli
-    from tickets.helpdesk.cli import demo_cli, tickets_cli
+    from tickets.demo.cli import demo_cli
+    from tickets.helpdesk.cli import tickets_cli
 
     for group in (catalogs_cli, users_cli, tickets_cli, demo_cli):
         app.cli.add_command(group)
