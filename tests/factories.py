@@ -30,7 +30,7 @@ PASSWORD = "contraseña-de-prueba"
 def make_user(role: Role = Role.OPERATOR, organization: Organization | None = None, **kw) -> User:
     n = next(_counter)
     user = User(
-        email=kw.pop("email", f"persona{n}@ine.test"),
+        email=kw.pop("email", f"persona{n}@ine.mx"),
         name=kw.pop("name", f"Persona {n}"),
         role=role,
         organization=organization,
@@ -78,7 +78,7 @@ def ticket_data(**overrides) -> TicketData:
         requester_type=organization.kind,
         organization_id=organization.id,
         contact_name="María Hernández",
-        contact_email="maria.hernandez@ine.test",
+        contact_email="maria.hernandez@ine.mx",
         contact_phone="744 123 4567",
         state_id=organization.state_id
         or (state("12").id if organization.kind != RequesterType.CENTRAL else None),

@@ -26,7 +26,9 @@ class UserForm(FlaskForm):
     )
     name = StringField("Nombre", validators=[DataRequired("Escriba el nombre."), Length(max=120)])
     role = SelectField("Rol", choices=choices((r.value, t) for r, t in ROLE_LABELS.items()))
-    organization_id = SelectField("Organización (solo solicitantes)", validators=[Optional()])
+    organization_id = SelectField(
+        "Organización (solo solicitantes)", validators=[Optional()], validate_choice=False
+    )
     is_enabled = BooleanField("Cuenta activa", default=True)
 
 

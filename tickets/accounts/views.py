@@ -96,7 +96,7 @@ def _user_data(form: UserForm) -> services.UserData:
         form.email.data or "",
         form.name.data or "",
         Role(form.role.data),
-        int(org) if org else None,
+        int(org) if org and org.isdigit() else None,
         form.is_enabled.data,
     )
 
