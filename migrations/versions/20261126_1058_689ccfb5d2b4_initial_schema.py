@@ -23,7 +23,7 @@ def upgrade():
     sa.Column('key', sa.String(length=40), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('is_active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('is_active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_categories')),
     sa.UniqueConstraint('key', name=op.f('uq_categories_key'))
     )
@@ -34,7 +34,7 @@ def upgrade():
     sa.Column('kind', sa.Enum('ordinario_federal', 'ordinario_local', 'extraordinario_federal', 'extraordinario_local', name='processkind', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('ends_on', sa.Date(), nullable=False),
-    sa.Column('is_active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('is_active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_electoral_processes')),
     sa.UniqueConstraint('key', name=op.f('uq_electoral_processes_key'))
     )
@@ -47,7 +47,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('acronym', sa.String(length=20), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
-    sa.Column('is_active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('is_active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_parties')),
     sa.UniqueConstraint('acronym', name=op.f('uq_parties_acronym'))
     )
@@ -57,7 +57,7 @@ def upgrade():
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.Column('display_name', sa.String(length=80), nullable=False),
     sa.Column('abbreviation', sa.String(length=10), nullable=False),
-    sa.Column('is_active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('is_active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_states')),
     sa.UniqueConstraint('key', name=op.f('uq_states_key'))
     )
@@ -66,7 +66,7 @@ def upgrade():
     sa.Column('key', sa.String(length=40), nullable=False),
     sa.Column('name', sa.String(length=250), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('is_active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('is_active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_systems')),
     sa.UniqueConstraint('key', name=op.f('uq_systems_key'))
     )
@@ -75,7 +75,7 @@ def upgrade():
     sa.Column('state_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('head_town', sa.String(length=80), nullable=False),
-    sa.Column('is_active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('is_active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.ForeignKeyConstraint(['state_id'], ['states.id'], name=op.f('fk_districts_state_id_states')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_districts')),
     sa.UniqueConstraint('state_id', 'number', name='uq_districts_state_number')
@@ -107,7 +107,7 @@ def upgrade():
     sa.Column('state_id', sa.Integer(), nullable=True),
     sa.Column('district_id', sa.Integer(), nullable=True),
     sa.Column('party_id', sa.Integer(), nullable=True),
-    sa.Column('is_active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('is_active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.ForeignKeyConstraint(['district_id'], ['districts.id'], name=op.f('fk_organizations_district_id_districts')),
     sa.ForeignKeyConstraint(['party_id'], ['parties.id'], name=op.f('fk_organizations_party_id_parties')),
     sa.ForeignKeyConstraint(['state_id'], ['states.id'], name=op.f('fk_organizations_state_id_states')),
@@ -125,8 +125,8 @@ def upgrade():
     sa.Column('role', sa.Enum('admin', 'supervisor', 'operator', 'requester', name='role', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=True),
     sa.Column('password_hash', sa.String(length=255), nullable=True),
-    sa.Column('is_enabled', sa.Boolean(), server_default=sa.text('1'), nullable=False),
-    sa.Column('is_system', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('is_enabled', sa.Boolean(), server_default=sa.true(), nullable=False),
+    sa.Column('is_system', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_users_organization_id_organizations')),

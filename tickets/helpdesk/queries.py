@@ -28,6 +28,8 @@ def visible_tickets(actor: User) -> sa.Select:
 
 def visible_ticket_or_404(actor: User, folio: str) -> Ticket:
     """The ticket with this folio if the actor may see it; 404 otherwise (never 403: no leak)."""
+    if "\x00" in folio:  # no folio has one, and PostgreSQL refuses NUL in a query parameter
+        abort(404)
     ticket = db.session.scalar(visible_tickets(actor).where(Ticket.folio == folio.upper()))
     if ticket is None:
         abort(404)

@@ -39,11 +39,12 @@ EDITABLE_FIELDS = (
 )
 
 
-def open_ticket(actor: User, data: TicketData, *, now: datetime | None = None):
-    """Log a new ticket; return it with its access code, which is never stored in clear.
+def open_ticket(actor: User, data: TicketData, *, files=(), now: datetime | None = None):
+    """Log a new ticket with its files; return it with its access code (never stored in clear).
 
     :raises NotAllowed: a requester opening a ticket for another organisation.
-    :raises ValidationFailed: a field breaks a rule (per-field Spanish messages).
+    :raises ValidationFailed: a field breaks a rule (per-field Spanish messages), or a file is
+        refused; either way nothing is written.
     """
     now = now or utcnow()
     data = data.cleaned()
@@ -60,6 +61,8 @@ def open_ticket(actor: User, data: TicketData, *, now: datetime | None = None):
     refresh_search_text(ticket)
     db.session.add(ticket)
     _audit(ticket, actor, "created", None, ticket.folio, now)
+    for attachment in _store_files(actor, ticket, files, now=now):
+        _audit(ticket, actor, "attachment", None, attachment.filename, now)
     commit()
     return ticket, code
 
@@ -248,8 +251,7 @@ def add_comment(
         raise ValidationFailed({"body": "El comentario admite hasta 20,000 caracteres."})
     comment = Comment(ticket=ticket, author=actor, body=body, is_internal=internal, created_at=now)
     db.session.add(comment)
-    for upload in files:
-        attachments.store(actor, ticket, upload, internal=internal, comment=comment, now=now)
+    _store_files(actor, ticket, files, internal=internal, comment=comment, now=now)
     _audit(ticket, actor, "internal_note" if internal else "comment", None, None, now)
     if actor.is_staff and not internal:
         _mark_first_response(ticket, now)
@@ -272,6 +274,18 @@ def attach(actor: User, ticket: Ticket, upload, *, internal: bool = False, now=N
     ticket.updated_at = now
     commit()
     return attachment
+
+
+def _store_files(actor, ticket, files, *, now, internal=False, comment=None) -> list:
+    """Store every upload in the caller's unit of work; a refused file undoes the whole call."""
+    try:
+        return [
+            attachments.store(actor, ticket, upload, internal=internal, comment=comment, now=now)
+            for upload in files
+        ]
+    except ValidationFailed:
+        db.session.rollback()  # the pending ticket/comment and folio must not reach a later commit
+        raise
 
 
 def _mark_first_response(ticket: Ticket, now: datetime) -> None:

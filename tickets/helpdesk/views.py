@@ -1,23 +1,207 @@
-"""Staff pages for logging and working tickets."""
+"""Staff pages for logging and working tickets: intake, queue, ticket page and its actions."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
-from tickets.accounts.auth import staff_required
+from tickets.accounts.auth import current_actor, staff_required
+from tickets.core.errors import Conflict, DomainError, ValidationFailed
+from tickets.core.forms import flash_form_errors, put_errors_on_form
+from tickets.helpdesk import forms, permissions, queries, services
+from tickets.helpdesk.attachments import path_for
+from tickets.helpdesk.models import Status
+from tickets.helpdesk.workflow import ALLOWED_MOVES, MOVE_LABELS, STATUS_LABELS
 
 bp = Blueprint("helpdesk", __name__, url_prefix="/tickets")
+
+MAX_PAGE = 100_000  # far past any real queue; keeps OFFSET inside a 64-bit integer
 
 
 @bp.get("/")
 @staff_required
 def queue():
-    """The queue."""
-    return "cola"
+    """The queue: filters in the query string, one page at a time, no total count."""
+    form = forms.QueueFilterForm(formdata=request.args)
+    form.load_choices()
+    filters, ignored = form.filters()
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    per_page = current_app.config["QUEUE_PAGE_SIZE"]
+    result = queries.queue(current_actor(), filters, page=page, per_page=per_page)
+    return render_template("helpdesk/queue.html", form=form, result=result, ignored=ignored)
 
 
-@bp.get("/nuevo")
+@bp.route("/nuevo", methods=["GET", "POST"])
 @staff_required
 def new():
-    """Intake."""
-    return "nuevo"
+    """Log a ticket; the access code is shown once, in the confirmation."""
+    form = forms.TicketForm()
+    if form.validate_on_submit():
+        try:
+            ticket, code = services.open_ticket(
+                current_actor(), form.ticket_data(), files=form.uploads()
+            )
+        except ValidationFailed as exc:
+            put_errors_on_form(form, exc.fields)
+        else:
+            flash(
+                f"Ticket {ticket.folio} registrado. Código de acceso: {code} "
+                "(se muestra solo esta vez).",
+                "success",
+            )
+            return redirect(url_for(".detail", folio=ticket.folio))
+    elif not form.is_submitted():
+        form.set_defaults()
+    form.load_choices()
+    status = 422 if form.errors else 200
+    return render_template("helpdesk/ticket_form.html", form=form, ticket=None), status
+
+
+@bp.get("/<folio>")
+@staff_required
+def detail(folio: str):
+    """The ticket page: classification, dates, timeline and the action forms."""
+    actor = current_actor()
+    return _detail_page(actor, queries.visible_ticket_or_404(actor, folio))
+
+
+@bp.route("/<folio>/editar", methods=["GET", "POST"])
+@staff_required
+def edit(folio: str):
+    """Reclassify or correct a ticket; a stale page is refused and the newer change kept."""
+    actor = current_actor()
+    ticket = queries.visible_ticket_or_404(actor, folio)
+    form = forms.EditTicketForm(obj=ticket)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update(
+                actor,
+                ticket,
+                form.ticket_data(received_at=ticket.received_at),
+                expected_version=form.version.data,
+            )
+        except (ValidationFailed, Conflict) as exc:
+            put_errors_on_form(form, exc.fields or {"": str(exc)})
+            status = exc.status
+        else:
+            flash(f"Ticket {ticket.folio} actualizado.", "success")
+            return redirect(url_for(".detail", folio=ticket.folio))
+    form.load_choices(keep=ticket)
+    status = 422 if form.errors and status == 200 else status
+    return render_template("helpdesk/ticket_form.html", form=form, ticket=ticket), status
+
+
+@bp.post("/<folio>/asignar")
+@staff_required
+def assign(folio: str):
+    """Give the ticket to a person of the desk, or take it ("Tomar")."""
+    actor = current_actor()
+    ticket = queries.visible_ticket_or_404(actor, folio)
+    form = forms.AssignForm()
+    people = form.load_choices(queries.staff_users(), current=ticket.assignee)
+    if form.validate_on_submit():
+        assignee = actor if form.take.data else people.get(form.assignee_id.id_value)
+        done = f"Ticket asignado a {assignee.name}." if assignee else "Ticket sin responsable."
+        _attempt(done, services.assign, actor, ticket, assignee, form.version.data)
+    else:
+        flash_form_errors(form)
+    return redirect(url_for(".detail", folio=ticket.folio))
+
+
+@bp.post("/<folio>/estado")
+@staff_required
+def change_status(folio: str):
+    """Apply one of the moves the workflow allows from the current status."""
+    actor = current_actor()
+    ticket = queries.visible_ticket_or_404(actor, folio)
+    form = forms.StatusForm()
+    if form.validate_on_submit():
+        to = Status(form.status.data)
+        done = f"Ticket {ticket.folio}: {STATUS_LABELS[to]}."
+        _attempt(done, services.transition, actor, ticket, to, form.version.data)
+    else:
+        flash_form_errors(form)
+    return redirect(url_for(".detail", folio=ticket.folio))
+
+
+@bp.post("/<folio>/comentarios")
+@staff_required
+def comment(folio: str):
+    """Add a reply or an internal note, with files; a refused one keeps what was typed."""
+    actor = current_actor()
+    ticket = queries.visible_ticket_or_404(actor, folio)
+    form = forms.CommentForm()
+    if form.validate_on_submit():
+        try:
+            services.add_comment(
+                actor, ticket, form.body.data, internal=form.internal.data, files=form.uploads()
+            )
+        except ValidationFailed as exc:
+            put_errors_on_form(form, exc.fields)
+        else:
+            done = "Nota interna agregada." if form.internal.data else "Comentario agregado."
+            flash(done, "success")
+            return redirect(url_for(".detail", folio=ticket.folio, _anchor="historial"))
+    return _detail_page(actor, ticket, comment_form=form, status=422)
+
+
+@bp.get("/<folio>/archivos/<int:attachment_id>")
+@staff_required
+def attachment(folio: str, attachment_id: int):
+    """Download a file of a ticket the person may see; never by bare attachment id."""
+    actor = current_actor()
+    ticket = queries.visible_ticket_or_404(actor, folio)
+    item = queries.attachment_or_404(actor, ticket, attachment_id)
+    path = path_for(item.sha256)
+    if not path.is_file():
+        abort(404)
+    return send_file(
+        path, mimetype=item.content_type, as_attachment=True, download_name=item.filename
+    )
+
+
+def _attempt(done: str, operation, actor, ticket, argument, version: int | None) -> None:
+    """Run one ticket action and flash its outcome; a refused action flashes the reason."""
+    try:
+        operation(actor, ticket, argument, expected_version=version)
+    except DomainError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(done, "success")
+
+
+def _detail_page(actor, ticket, comment_form=None, status: int = 200):
+    version = ticket.version
+    assign_form = forms.AssignForm(formdata=None, version=version)
+    assign_form.load_choices(queries.staff_users(), current=ticket.assignee)
+    assign_form.assignee_id.data = str(ticket.assignee_id or "")
+    context = {
+        "ticket": ticket,
+        "timeline": queries.timeline(actor, ticket),
+        "assign_form": assign_form,
+        "can_assign": permissions.can_assign(actor, ticket, None),
+        "status_form": forms.StatusForm(formdata=None, version=version),
+        "moves": _moves(ticket),
+        "can_cancel": Status.CANCELLED in ALLOWED_MOVES[ticket.status],
+        "comment_form": comment_form or forms.CommentForm(formdata=None, version=version),
+    }
+    return render_template("helpdesk/detail.html", **context), status
+
+
+def _moves(ticket) -> list[tuple[str, str]]:
+    """The buttons for the current status, in workflow order. Assigning lives in its own form
+    (it needs a person) and cancelling behind a confirmation."""
+    allowed = ALLOWED_MOVES[ticket.status] - {Status.CANCELLED}
+    if ticket.assignee_id is None:
+        allowed -= {Status.ASSIGNED}
+    return [(to.value, MOVE_LABELS[to]) for to in Status if to in allowed]
