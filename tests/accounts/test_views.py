@@ -267,3 +267,18 @@ def test_ensure_admin_creates_one_admin_once(app, runner, monkeypatch):
 
     assert "jefa@ine.mx" in first.output and "clave-segura-123" in first.output
     assert second.output == ""
+
+
+def test_admin_resets_a_password_shown_once(app, client_as, client):
+    admin_id, _ = _user(app, Role.ADMIN)
+    user_id, email = _user(app)
+
+    page = client_as(admin_id).post(f"/admin/usuarios/{user_id}/contrasena", follow_redirects=True)
+
+    password = re.search(
+        r"Nueva contraseña de [^:]+: (\S+) \(se muestra", page.get_data(as_text=True)
+    )
+    assert password is not None
+    login = client.post("/login", data={"email": email, "password": password.group(1)})
+    assert login.headers["Location"] == "/"
+    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 422

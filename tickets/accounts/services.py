@@ -138,6 +138,19 @@ def set_password(actor: User, user: User, password: str) -> None:
     commit()
 
 
+def reset_password(actor: User, user: User) -> str:
+    """Give an account a new generated password and return it, to be shown once.
+
+    :raises NotAllowed: the actor is not an admin, or the account is the system actor.
+    """
+    if not actor.is_admin or user.is_system:
+        raise NotAllowed("Solo la administración restablece contraseñas.")
+    password = secrets.token_urlsafe(12)
+    user.password_hash = hash_password(password)
+    commit()
+    return password
+
+
 def system_user() -> User:
     """The actor of the command line, imports and scheduled jobs; it can never log in."""
     user = db.session.scalar(sa.select(User).where(User.email == SYSTEM_EMAIL))

@@ -139,3 +139,19 @@ def edit_user(user_id: int):
     return render_template("accounts/user_form.html", form=form, user=user), (
         422 if form.errors else 200
     )
+
+
+@bp.post("/admin/usuarios/<int:user_id>/contrasena")
+@admin_required
+def reset_password(user_id: int):
+    """Generate a new password for an account and show it once."""
+    user = db.get_or_404(User, user_id)
+    try:
+        password = services.reset_password(current_actor(), user)
+    except DomainError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(
+            f"Nueva contraseña de {user.email}: {password} (se muestra solo esta vez).", "success"
+        )
+    return redirect(url_for(".edit_user", user_id=user.id))
