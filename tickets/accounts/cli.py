@@ -35,7 +35,7 @@ def ensure_admin_command() -> None:
     """Crea la primera cuenta de administración si no hay ninguna (ADMIN_EMAIL, ADMIN_PASSWORD)."""
     if services.has_admin():
         return
-    email = os.environ.get("ADMIN_EMAIL", "admin@mesatic.local")
+    email = os.environ.get("ADMIN_EMAIL", "admin@mesatic.mx")
     data = services.UserData(email, "Administración Mesa TIC", Role.ADMIN)
     try:
         user, password = services.create_user(None, data, os.environ.get("ADMIN_PASSWORD") or None)
