@@ -50,6 +50,19 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     PASSWORD_HASH_METHOD = "scrypt"
     QUEUE_PAGE_SIZE = _int("QUEUE_PAGE_SIZE", 50)
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")  # links in e-mails
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")  # None: mails are written to the log
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Mesa TIC <mesatic@ine.mx>")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+    INVITATION_DAYS = _int("INVITATION_DAYS", 7)
+    PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
+    LOOKUP_RATE_LIMIT = os.environ.get("LOOKUP_RATE_LIMIT", "20 per minute;100 per hour")
+    LOOKUP_FOLIO_RATE_LIMIT = os.environ.get("LOOKUP_FOLIO_RATE_LIMIT", "10 per hour")
 
 
 class DevelopmentConfig(Config):

@@ -26,6 +26,7 @@ EXACT = {
     "accounts.profile": EVERYONE,
     "accounts.logout": EVERYONE,
     "catalogs.options": STAFF,
+    "portal.my_requests": {Role.REQUESTER},
 }
 BY_BLUEPRINT = {"helpdesk": STAFF, "catalogs": ADMIN, "accounts": ADMIN}
 

@@ -69,10 +69,12 @@ def register_blueprints(app: Flask) -> None:
     from tickets.accounts.views import bp as accounts_bp
     from tickets.catalogs.views import bp as catalogs_bp
     from tickets.helpdesk.views import bp as helpdesk_bp
+    from tickets.portal.views import bp as portal_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(catalogs_bp)
     app.register_blueprint(helpdesk_bp)
+    app.register_blueprint(portal_bp)
     app.add_url_rule("/", endpoint="index", view_func=_index)
 
 
@@ -84,7 +86,7 @@ def _index():
     if current_user.is_authenticated and current_user.is_staff:
         return redirect(url_for("helpdesk.queue"))
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.profile"))
+        return redirect(url_for("portal.my_requests"))
     return redirect(url_for("accounts.login"))
 
 
@@ -101,8 +103,9 @@ def register_cli(app: Flask) -> None:
     from tickets.catalogs.cli import catalogs_cli
     from tickets.demo.cli import demo_cli
     from tickets.helpdesk.cli import tickets_cli
+    from tickets.notifications.cli import mail_cli
 
-    for group in (catalogs_cli, users_cli, tickets_cli, demo_cli):
+    for group in (catalogs_cli, users_cli, tickets_cli, demo_cli, mail_cli):
         app.cli.add_command(group)
 
     @app.shell_context_processor

@@ -23,6 +23,7 @@ from tickets.helpdesk.models import (
     Ticket,
 )
 from tickets.helpdesk.search import install_search_ddl
+from tickets.notifications.models import OutboxMessage
 
 install_search_ddl()
 
@@ -37,6 +38,7 @@ __all__ = [
     "Election",
     "FolioCounter",
     "Organization",
+    "OutboxMessage",
     "Party",
     "Priority",
     "RequesterType",

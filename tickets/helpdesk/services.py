@@ -9,16 +9,18 @@ from dataclasses import asdict
 from datetime import datetime
 
 from tickets.accounts.models import User
+from tickets.core.calendar import end_of_working_days
 from tickets.core.db import utcnow
 from tickets.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from tickets.core.session import commit
-from tickets.core.timeutil import report_month, to_mx
+from tickets.core.timeutil import long_datetime, report_month, to_mx
 from tickets.extensions import db
 from tickets.helpdesk import access_codes, attachments, folios, permissions, workflow
 from tickets.helpdesk.models import AuditEvent, Comment, Status, Ticket
 from tickets.helpdesk.search import build_search_text
 from tickets.helpdesk.validation import TicketData, validate
 from tickets.helpdesk.workflow import STATUS_LABELS
+from tickets.notifications import services as notify
 
 EDITABLE_FIELDS = (
     "requester_type",
@@ -63,6 +65,7 @@ def open_ticket(actor: User, data: TicketData, *, files=(), now: datetime | None
     _audit(ticket, actor, "created", None, ticket.folio, now)
     for attachment in _store_files(actor, ticket, files, now=now):
         _audit(ticket, actor, "attachment", None, attachment.filename, now)
+    notify.ticket_opened(ticket, code)
     commit()
     return ticket, code
 
@@ -180,14 +183,19 @@ def transition(
     ticket: Ticket,
     to: Status,
     *,
+    reason: str = "",
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Ticket:
     """Move ``ticket`` to status ``to``, stamping the lifecycle time the move implies.
 
+    Reopening a resolved ticket (resolved → in progress) needs a ``reason`` from a requester,
+    within REOPEN_WORKING_DAYS working days of the resolution; the reason is kept as a public
+    comment. The requester hears of waiting, resolved and reopened tickets by e-mail.
+
     :raises NotAllowed: ``actor`` may not make this move on this ticket.
     :raises InvalidTransition: the workflow table forbids ``ticket.status -> to``.
-    :raises ValidationFailed: the move needs an assignee and there is none.
+    :raises ValidationFailed: the move needs an assignee, or a reopen lacks its reason or is late.
     :raises Conflict: stale ``expected_version``.
     """
     now = now or utcnow()
@@ -198,6 +206,57 @@ def transition(
             f"Un ticket «{STATUS_LABELS[ticket.status]}» no puede pasar a «{STATUS_LABELS[to]}»."
         )
     _check_version(ticket, expected_version)
+    reopening = ticket.status is Status.RESOLVED and to is Status.IN_PROGRESS
+    if reopening:
+        reason = _check_reopen(actor, ticket, reason, now)
+    _ensure_assignee(actor, ticket, to, now)
+    _set_status(ticket, actor, to, now)
+    if reopening:
+        _record_reopen(actor, ticket, reason, now)
+    else:
+        notify.status_changed(ticket)
+    ticket.updated_at = now
+    commit()
+    return ticket
+
+
+REOPEN_WORKING_DAYS = 5
+
+
+def reopen_deadline(ticket: Ticket) -> datetime | None:
+    """Until when a requester may reopen a resolved ticket."""
+    if ticket.resolved_at is None:
+        return None
+    return end_of_working_days(ticket.resolved_at, REOPEN_WORKING_DAYS)
+
+
+def _check_reopen(actor: User, ticket: Ticket, reason: str, now: datetime) -> str:
+    reason = (reason or "").strip()
+    if actor.is_staff:
+        return reason
+    if not reason:
+        raise ValidationFailed({"reason": "Explique por qué la solución no resolvió su solicitud."})
+    deadline = reopen_deadline(ticket)
+    if deadline is not None and now >= deadline:
+        raise ValidationFailed(
+            {
+                "reason": "El plazo para reabrir venció el "
+                f"{long_datetime(deadline)}. Abra una solicitud nueva y mencione el folio "
+                f"{ticket.folio}."
+            }
+        )
+    return reason
+
+
+def _record_reopen(actor: User, ticket: Ticket, reason: str, now: datetime) -> None:
+    if reason:
+        db.session.add(
+            Comment(ticket=ticket, author=actor, body=f"Reapertura: {reason}", created_at=now)
+        )
+    notify.reopened(ticket, reason)
+
+
+def _ensure_assignee(actor: User, ticket: Ticket, to: Status, now: datetime) -> None:
     if to is Status.ASSIGNED and ticket.assignee_id is None:
         raise ValidationFailed({"assignee_id": "Elija a quién asignar el ticket."})
     if to is Status.IN_PROGRESS and ticket.assignee_id is None:
@@ -205,10 +264,6 @@ def transition(
             raise ValidationFailed({"assignee_id": "El ticket no tiene responsable."})
         _audit(ticket, actor, "assignee", None, _user_text(actor), now)
         ticket.assignee = actor
-    _set_status(ticket, actor, to, now)
-    ticket.updated_at = now
-    commit()
-    return ticket
 
 
 def _set_status(ticket: Ticket, actor: User, to: Status, now: datetime) -> None:
@@ -253,11 +308,41 @@ def add_comment(
     db.session.add(comment)
     _store_files(actor, ticket, files, internal=internal, comment=comment, now=now)
     _audit(ticket, actor, "internal_note" if internal else "comment", None, None, now)
-    if actor.is_staff and not internal:
+    if not internal and actor.is_staff:
         _mark_first_response(ticket, now)
+        notify.public_reply(ticket, comment)
+    elif not internal:
+        _requester_wrote(actor, ticket, comment, now)
     ticket.updated_at = now
     commit()
     return comment
+
+
+def _requester_wrote(actor: User, ticket: Ticket, comment: Comment, now: datetime) -> None:
+    """The requester's answer resumes a ticket that was waiting on them, and tells the assignee."""
+    if ticket.status is Status.WAITING:
+        _set_status(ticket, actor, Status.IN_PROGRESS, now)
+    notify.requester_replied(ticket, comment)
+
+
+def reissue_access_code(ticket: Ticket, email: str, *, now: datetime | None = None) -> bool:
+    """Send a new access code to the e-mail on file when ``email`` is that address.
+
+    The old code stops working. Returns whether a code was sent; callers show the same answer
+    either way, so nobody learns which e-mail a ticket has.
+    """
+    now = now or utcnow()
+    on_file = (ticket.contact_email or "").strip().casefold()
+    if not on_file or on_file != (email or "").strip().casefold():
+        return False
+    code = access_codes.generate()
+    ticket.access_code_hash = access_codes.digest(code)
+    from tickets.accounts.services import system_user
+
+    _audit(ticket, system_user(), "access_code", None, "reemitido", now)
+    notify.access_code_reissued(ticket, code)
+    commit()
+    return True
 
 
 def attach(actor: User, ticket: Ticket, upload, *, internal: bool = False, now=None):

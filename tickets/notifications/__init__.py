@@ -1,0 +1,1 @@
+"""Notifications: e-mail written to an outbox in the same transaction as the change, sent after."""
