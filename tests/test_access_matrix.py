@@ -1,48 +1,57 @@
-"""Every URL rule of the app, as every role: the access rule holds for each.
+"""Every URL rule of the app, as every kind of visitor: the access rule holds for each.
 
 The rules come from ``app.url_map``, so a new route cannot escape this test: an endpoint that
-is in no group below fails the test until someone decides who may use it.
+is in no group below fails the test until someone decides who may use it. Visitors: anonymous,
+a requester of organisation A (the ticket's), a requester of organisation B, operator,
+supervisor and admin.
 """
 
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 
-from tests.factories import make_ticket, make_user, org
+from tests.factories import make_ticket, make_user, org, process, state, system
 from tickets.accounts.models import Role
+from tickets.catalogs.models import Election
 from tickets.extensions import db, limiter
 from tickets.helpdesk import services
 from tickets.helpdesk.attachments import Upload
 
-STAFF = {Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN}
-ADMIN = {Role.ADMIN}
-EVERYONE = {Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.REQUESTER}
-ROLES = [None, Role.REQUESTER, Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+STAFF = {"operator", "supervisor", "admin"}
+ADMIN = {"admin"}
+REQUESTERS = {"requester_a", "requester_b"}
+EVERYONE = STAFF | REQUESTERS
+VISITORS = [None, "requester_a", "requester_b", "operator", "supervisor", "admin"]
 
 PUBLIC_ENDPOINTS = {
     "accounts.login",
     "accounts.activate",
     "accounts.forgot_password",
     "accounts.reset_with_token",
+    "portal.lookup",
+    "portal.reissue_code",
+    "portal.lookup_forget",
     "static",
     "bootstrap.static",
     "index",
 }
+# Public, but 404 for every visitor until this browser unlocked the folio with its code.
+LOCKED_UNTIL_UNLOCKED = {"portal.lookup_ticket", "portal.lookup_attachment"}
 EXACT = {
     "accounts.profile": EVERYONE,
     "accounts.logout": EVERYONE,
-    "catalogs.options": STAFF,
     "accounts.invite_requester": STAFF,
-    "portal.my_requests": {Role.REQUESTER},
+    "catalogs.options": STAFF,
 }
-BY_BLUEPRINT = {"helpdesk": STAFF, "catalogs": ADMIN, "accounts": ADMIN}
+BY_BLUEPRINT = {"helpdesk": STAFF, "catalogs": ADMIN, "accounts": ADMIN, "portal": REQUESTERS}
 
 
-def allowed_roles(endpoint: str) -> set[Role] | None:
+def allowed_visitors(endpoint: str) -> set[str] | None:
     """Who may use an endpoint; None for public pages."""
-    if endpoint in PUBLIC_ENDPOINTS:
+    if endpoint in PUBLIC_ENDPOINTS or endpoint in LOCKED_UNTIL_UNLOCKED:
         return None
     if endpoint in EXACT:
         return EXACT[endpoint]
@@ -54,19 +63,19 @@ def allowed_roles(endpoint: str) -> set[Role] | None:
 
 @pytest.fixture
 def world(app):
-    """One ticket with a file, one user per role, and the values each URL argument needs."""
+    """One ticket of organisation A with a file, one user per visitor, and URL argument values."""
     with app.app_context():
-        users = {role: make_user(role) for role in STAFF}
-        users[Role.REQUESTER] = make_user(Role.REQUESTER, organization=org("JD-12-05"))
-        ticket = make_ticket(users[Role.OPERATOR])
+        users = {
+            "operator": make_user(Role.OPERATOR),
+            "supervisor": make_user(Role.SUPERVISOR),
+            "admin": make_user(Role.ADMIN),
+            "requester_a": make_user(Role.REQUESTER, organization=org("JD-12-05")),
+            "requester_b": make_user(Role.REQUESTER, organization=org("OPL-15")),
+        }
+        ticket = make_ticket(users["operator"])
         attachment = services.attach(
-            users[Role.OPERATOR], ticket, Upload("acta.pdf", io.BytesIO(b"%PDF-1.4"))
+            users["operator"], ticket, Upload("acta.pdf", io.BytesIO(b"%PDF-1.4"))
         )
-        from datetime import date
-
-        from tests.factories import process, state, system
-        from tickets.catalogs.models import Election
-
         election = Election(  # the matrix may delete it; never one of the loaded elections
             process=process("EXT-2021"), state=state("01"), election_day=date(2021, 12, 1)
         )
@@ -75,7 +84,7 @@ def world(app):
         values = {
             "folio": ticket.folio,
             "attachment_id": attachment.id,
-            "user_id": users[Role.OPERATOR].id,
+            "user_id": users["operator"].id,
             "organization_id": org("OPL-12").id,
             "process_id": election.process_id,
             "election_id": election.id,
@@ -83,7 +92,7 @@ def world(app):
             "catalog": "sistemas",
             "token": "no-es-un-enlace",
         }
-        ids = {role: user.id for role, user in users.items()}
+        ids = {name: user.id for name, user in users.items()}
         limiter.reset()
     return ids, values
 
@@ -100,28 +109,32 @@ def test_every_route_enforces_its_access_rule(app, client_as, world):
     ids, values = world
     failures = []
     for rule, method in _cases(app):
-        allowed = allowed_roles(rule.endpoint)
         url = rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
-        for role in ROLES:
-            client = client_as(ids[role]) if role else app.test_client()
+        for visitor in VISITORS:
+            client = client_as(ids[visitor]) if visitor else app.test_client()
             response = client.open(url, method=method, data={})
-            problem = _judge(allowed, role, response)
+            problem = _judge(rule, visitor, response)
             response.close()
             if problem:
-                failures.append(f"{method} {url} as {role or 'anonymous'}: {problem}")
+                failures.append(f"{method} {url} as {visitor or 'anonymous'}: {problem}")
     assert failures == []
 
 
-def _judge(allowed, role, response) -> str | None:
+def _judge(rule, visitor, response) -> str | None:
     status = response.status_code
     if status >= 500:
         return f"server error {status}"
+    if rule.endpoint in LOCKED_UNTIL_UNLOCKED:
+        return None if status == 404 else f"locked lookup gave {status}"
+    allowed = allowed_visitors(rule.endpoint)
     if allowed is None:
         ok = status < 400 or status in (400, 405, 410, 422, 429)  # 400/410: a mangled link
         return None if ok else f"public page gave {status}"
-    if role is None:
+    if visitor is None:
         location = response.headers.get("Location", "")
         return None if status == 302 and "/login" in location else f"anonymous got {status}"
-    if role in allowed:
-        return None if status not in (401, 403, 404) else f"allowed role got {status}"
-    return None if status == 403 else f"wrong role got {status}, expected 403"
+    if visitor not in allowed:
+        return None if status == 403 else f"wrong role got {status}, expected 403"
+    if visitor == "requester_b" and "folio" in rule.arguments:
+        return None if status == 404 else f"another organisation's ticket gave {status}"
+    return None if status not in (401, 403, 404) else f"allowed visitor got {status}"
