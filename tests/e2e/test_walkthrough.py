@@ -51,7 +51,9 @@ def test_admin_logs_assigns_works_and_finds_a_ticket(page, live_app, admin_email
     page.goto("/tickets/nuevo")
     page.select_option("#requester_type", "junta")
     page.select_option("#state_id", label="Guerrero")
-    page.wait_for_function("document.querySelectorAll('#organization_id option').length > 5")
+    page.locator("#organization_id option", has_text="Junta Distrital Ejecutiva 05").first.wait_for(
+        state="attached"
+    )
     _choose(page, "#organization_id", r"Junta Distrital Ejecutiva 05")
     _choose(page, "#process_id", r"EXT-2021")
     _choose(page, "#system_id", r"Jornada Electoral")
