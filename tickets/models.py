@@ -23,7 +23,11 @@ from tickets.helpdesk.models import (
     Ticket,
 )
 from tickets.helpdesk.search import install_search_ddl
+from tickets.jobs.models import JobRun, SchedulerLease
 from tickets.notifications.models import OutboxMessage
+from tickets.prep.models import PrepEvent, PrepEventKind
+from tickets.reports.models import MonthlyReport, ReportDocument, ReportStatus
+from tickets.training.models import Modality, TrainingSession
 
 install_search_ddl()
 
@@ -34,18 +38,27 @@ __all__ = [
     "Channel",
     "Comment",
     "District",
+    "JobRun",
     "ElectoralProcess",
     "Election",
     "FolioCounter",
+    "Modality",
+    "MonthlyReport",
     "Organization",
     "OutboxMessage",
     "Party",
+    "PrepEvent",
+    "PrepEventKind",
     "Priority",
+    "ReportDocument",
+    "ReportStatus",
     "RequesterType",
+    "SchedulerLease",
     "Role",
     "State",
     "Status",
     "System",
     "Ticket",
+    "TrainingSession",
     "User",
 ]

@@ -1,0 +1,1 @@
+"""PREP follow-up: the OPL's drills (simulacros) and election-night operation."""

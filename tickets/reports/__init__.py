@@ -1,0 +1,1 @@
+"""Monthly report: the unit's section of the institutional report, generated from data."""
