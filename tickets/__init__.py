@@ -69,12 +69,23 @@ def register_blueprints(app: Flask) -> None:
     from tickets.accounts.views import bp as accounts_bp
     from tickets.catalogs.views import bp as catalogs_bp
     from tickets.helpdesk.views import bp as helpdesk_bp
+    from tickets.jobs.views import bp as jobs_bp
     from tickets.portal.views import bp as portal_bp
+    from tickets.prep.views import bp as prep_bp
+    from tickets.reports.views import bp as reports_bp
+    from tickets.training.views import bp as training_bp
 
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(catalogs_bp)
-    app.register_blueprint(helpdesk_bp)
-    app.register_blueprint(portal_bp)
+    for blueprint in (
+        accounts_bp,
+        catalogs_bp,
+        helpdesk_bp,
+        portal_bp,
+        prep_bp,
+        training_bp,
+        reports_bp,
+        jobs_bp,
+    ):
+        app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=_index)
 
 
@@ -103,9 +114,13 @@ def register_cli(app: Flask) -> None:
     from tickets.catalogs.cli import catalogs_cli
     from tickets.demo.cli import demo_cli
     from tickets.helpdesk.cli import tickets_cli
+    from tickets.jobs.cli import jobs_cli
     from tickets.notifications.cli import mail_cli
+    from tickets.prep.cli import prep_cli
+    from tickets.reports.cli import reports_cli
 
-    for group in (catalogs_cli, users_cli, tickets_cli, demo_cli, mail_cli):
+    groups = (catalogs_cli, users_cli, tickets_cli, demo_cli, mail_cli, prep_cli, reports_cli)
+    for group in (*groups, jobs_cli):
         app.cli.add_command(group)
 
     @app.shell_context_processor
