@@ -25,7 +25,10 @@ class JobRun(db.Model):
     """One run of one job: when it started and ended, and how it went."""
 
     __tablename__ = "job_runs"
-    __table_args__ = (sa.Index("ix_job_runs_job_started", "job", "started_at"),)
+    __table_args__ = (
+        sa.Index("ix_job_runs_job_started", "job", "started_at"),
+        sa.UniqueConstraint("job", "tick", name="uq_job_runs_job_tick"),  # one run per tick
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     job: so.Mapped[str] = so.mapped_column(sa.String(80))
