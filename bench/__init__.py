@@ -1,0 +1,1 @@
+"""Benchmarks: a million-ticket data generator, a bare baseline app and a load script."""

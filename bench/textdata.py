@@ -1,0 +1,256 @@
+"""Spanish vocabulary for the benchmark data: names, subjects, descriptions, comments.
+
+Everything here is invented; the phrasing follows how Juntas, OPL and party representations
+write to the desk. Subjects are templates filled with a system's short name.
+"""
+
+from __future__ import annotations
+
+FIRST_NAMES = (
+    "María",
+    "José",
+    "Guadalupe",
+    "Juan",
+    "Ana",
+    "Luis",
+    "Verónica",
+    "Jesús",
+    "Alejandra",
+    "Miguel Ángel",
+    "Rocío",
+    "Héctor",
+    "Martha",
+    "Raúl",
+    "Adriana",
+    "Óscar",
+    "Leticia",
+    "Fernando",
+    "Mónica",
+    "Ramón",
+    "Sofía",
+    "Andrés",
+    "Gabriela",
+    "Julián",
+    "Patricia",
+    "Iván",
+    "Claudia",
+    "Efraín",
+    "Beatriz",
+    "Rubén",
+)
+
+SURNAMES = (
+    "Hernández",
+    "García",
+    "Martínez",
+    "López",
+    "González",
+    "Pérez",
+    "Rodríguez",
+    "Sánchez",
+    "Ramírez",
+    "Cruz",
+    "Flores",
+    "Gómez",
+    "Morales",
+    "Vázquez",
+    "Jiménez",
+    "Reyes",
+    "Díaz",
+    "Torres",
+    "Gutiérrez",
+    "Ruiz",
+    "Mendoza",
+    "Aguilar",
+    "Ortiz",
+    "Castillo",
+    "Núñez",
+    "Chávez",
+    "Ávila",
+    "Muñoz",
+    "Ibáñez",
+    "Peña",
+)
+
+# Short names used inside subjects, by system key (the catalog's names are long).
+SYSTEM_SHORT = {
+    "PREP": "PREP",
+    "SIJE": "SIJE",
+    "CONTEO_RAPIDO": "Conteo Rápido",
+    "SNR": "SNR",
+    "SIF": "SIF",
+    "REPRESENTANTES": "sistema de representantes",
+    "ELEC": "Multisistema ELEC",
+    "SICCE": "SICCE",
+    "APOYO_CIUDADANO": "App Apoyo Ciudadano",
+    "CONOCELES": "Conóceles",
+    "UBICA_CASILLA": "Ubica tu Casilla",
+    "SIVEI": "SIVEI",
+    "PAUTAS": "sistema de pautas",
+    "OBSERVADORES": "portal de observadores",
+    "COMPUTOS": "sistema de cómputos",
+    "UBICACION_CASILLAS": "sistema de ubicación de casillas",
+    "SESIONES": "sistema de sesiones",
+    "VINCULACION_OPL": "SIVOPL",
+}
+
+SUBJECTS = {
+    "INCIDENCIA": (
+        "El {sys} no carga después de iniciar sesión",
+        "Error 500 al guardar la captura en el {sys}",
+        "El {sys} se cierra al generar el reporte",
+        "Pantalla en blanco en el módulo de consulta del {sys}",
+        "El {sys} marca «sesión expirada» cada pocos minutos",
+        "Datos duplicados en el reporte del {sys}",
+        "El {sys} no muestra la información de la jornada",
+        "Falla al exportar a Excel desde el {sys}",
+        "Lentitud extrema en el {sys} durante la jornada",
+        "Diferencias entre el acta de cómputo y lo registrado en el {sys}",
+    ),
+    "ACCESO": (
+        "Alta de usuario en el {sys} para personal de la junta",
+        "Restablecer contraseña del {sys}",
+        "Cuenta bloqueada en el {sys}",
+        "Baja de usuario del {sys} por cambio de adscripción",
+        "Renovación de la firma electrónica para el {sys}",
+        "Permisos de captura en el {sys} para el distrito",
+        "No llega el correo de activación del {sys}",
+    ),
+    "CONSULTA": (
+        "Duda sobre el procedimiento de registro en el {sys}",
+        "Cómo corregir un registro enviado en el {sys}",
+        "Consulta sobre los plazos de captura en el {sys}",
+        "Dónde descargar el manual del {sys}",
+        "Pregunta sobre los reportes disponibles en el {sys}",
+        "Consulta sobre el uso del {sys} en la sesión del consejo distrital",
+    ),
+    "CAPACITACION": (
+        "Solicitud de capacitación en el {sys} para el personal del OPL",
+        "Capacitación para capturistas del {sys}",
+        "Sesión de práctica del {sys} antes del simulacro",
+        "Capacitación sobre el {sys} para el consejo distrital",
+    ),
+    "INFRAESTRUCTURA": (
+        "Equipo sin conexión a la red",
+        "Falla del enlace a internet en la junta",
+        "La impresora de la sala de captura no imprime las actas",
+        "Escáner sin respuesta en el área de captura",
+        "Sustitución de equipo de cómputo dañado",
+        "Sin acceso a la red institucional desde el equipo",
+        "Corte de energía afectó el servidor local",
+    ),
+    "DATOS": (
+        "Corrección de datos capturados en el {sys}",
+        "Carga de información del distrito al {sys}",
+        "Registro duplicado en el {sys}",
+        "Actualizar domicilio de casilla en el {sys}",
+        "Corrección de nombre de representante en el {sys}",
+    ),
+}
+
+OPENINGS = (
+    "Buenos días, les escribo de parte de {org}.",
+    "Por este medio solicito su apoyo.",
+    "Reporto la siguiente situación detectada hoy.",
+    "Les comento que desde temprano tenemos el siguiente problema.",
+    "Buenas tardes, solicito atención urgente.",
+    "Se comunica personal de {org} para reportar lo siguiente.",
+)
+
+DETAILS = {
+    "INCIDENCIA": (
+        "Al entrar al {sys} aparece un mensaje de error y no permite continuar.",
+        "Ya intentamos con otro navegador y con otro equipo y el resultado es el mismo.",
+        "El problema empezó después de la actualización de la semana pasada.",
+        "Los datos capturados no se reflejan en el reporte de avance.",
+        "Durante la sesión del consejo el sistema dejó de responder.",
+    ),
+    "ACCESO": (
+        "La persona titular cambió y requiere su propia cuenta en el {sys}.",
+        "Se intentó recuperar la contraseña pero el enlace ya no es válido.",
+        "Después de tres intentos la cuenta quedó bloqueada.",
+        "Se requiere perfil de captura y de consulta.",
+    ),
+    "CONSULTA": (
+        "Queremos confirmar el procedimiento correcto antes de enviar la información.",
+        "No encontramos en el manual cómo hacer la corrección.",
+        "Nos interesa saber la fecha límite para la captura.",
+    ),
+    "CAPACITACION": (
+        "Se trata de aproximadamente {n} personas de nuevo ingreso.",
+        "Proponemos realizar la sesión en línea la próxima semana.",
+        "Es necesario practicar antes del simulacro del PREP.",
+    ),
+    "INFRAESTRUCTURA": (
+        "El equipo no obtiene dirección de red.",
+        "El enlace se cae varias veces al día.",
+        "Ya se reinició el equipo y el módem sin éxito.",
+        "Afecta la captura de la información de la jornada.",
+    ),
+    "DATOS": (
+        "Se capturó por error información de otra sección.",
+        "Anexo los datos correctos para su carga.",
+        "El registro aparece dos veces en el listado.",
+    ),
+}
+
+CLOSINGS = (
+    "Quedo atento a sus comentarios.",
+    "Agradezco de antemano su apoyo.",
+    "Gracias.",
+    "Saludos cordiales.",
+    "Es urgente porque se acerca la jornada electoral.",
+)
+
+PUBLIC_REPLIES = (
+    "Gracias por su reporte; estamos revisando el caso con el área responsable del sistema.",
+    "Se restableció la contraseña; le llegará un correo con las instrucciones.",
+    "Le pedimos borrar la caché del navegador e intentar de nuevo, por favor.",
+    "La cuenta quedó habilitada con el perfil solicitado.",
+    "Se corrigió la información en el sistema; favor de verificar.",
+    "El proveedor de enlaces confirmó la falla; el servicio quedó restablecido.",
+    "¿Podría enviarnos una captura de pantalla del mensaje de error?",
+    "Se programó la capacitación; le enviaremos la liga de la sesión.",
+    "Se sustituyó el equipo; favor de confirmar que funciona.",
+)
+
+INTERNAL_NOTES = (
+    "Escalado al área de desarrollo del sistema.",
+    "Nota interna: el mismo error se reporta en otras juntas; posible falla general.",
+    "Se consultó con el proveedor de telecomunicaciones.",
+    "Pendiente de validación por la dirección ejecutiva.",
+    "Revisar bitácora del servidor de aplicaciones.",
+)
+
+STAFF_NAMES = (
+    "Adriana Salinas Ortega",
+    "Benjamín Ochoa Lara",
+    "Carmen Villalobos Ríos",
+    "Daniel Pacheco Solís",
+    "Elena Zúñiga Carrillo",
+    "Francisco Méndez Arias",
+    "Georgina Treviño Ávila",
+    "Hugo Landa Rosales",
+    "Irma Campos Beltrán",
+    "Jorge Espinosa Rangel",
+    "Karla Quintero Nava",
+    "Lorenzo Ibarra Sosa",
+    "Mariana Cervantes Paz",
+    "Norberto Galindo Ruiz",
+    "Olga Delgado Fuentes",
+    "Pablo Serrano Vega",
+    "Quetzalli Domínguez Mora",
+    "Ricardo Bautista León",
+    "Silvia Maldonado Ríos",
+    "Tomás Herrera Cano",
+    "Úrsula Figueroa Mejía",
+    "Víctor Salazar Rojas",
+    "Ximena Cortés Luna",
+    "Yolanda Estrada Pineda",
+    "Zacarías Montes Lugo",
+    "Alma Robles Castañeda",
+    "Bruno Navarro Garza",
+    "Cecilia Orozco Meza",
+    "Diego Valdez Acosta",
+    "Esther Guerrero Lira",
+)
