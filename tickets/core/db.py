@@ -67,6 +67,6 @@ def render_item(type_, obj, autogen_context):
 
 def include_object(obj, name, type_, reflected, compare_to):
     """Alembic hook: leave the search machinery (FTS5 tables, GIN index) to its own DDL."""
-    if name and (name.startswith("tickets_fts") or name == "ix_tickets_search"):
+    if name and (name.startswith("tickets_fts") or name in ("ix_tickets_search", "search_vector")):
         return False
     return True

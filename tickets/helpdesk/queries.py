@@ -131,10 +131,11 @@ def apply_filters(query: sa.Select, actor: User, f: QueueFilters) -> sa.Select:
 
 
 def _search_condition(q: str):
+    """A folio finds its ticket; anything else is matched word by word, accents aside."""
     text = q.strip()
-    dialect = db.session.get_bind().dialect.name
-    by_words = search.matches(dialect, text, Ticket.id, Ticket.search_text)
-    return sa.or_(Ticket.folio == text.upper(), by_words)
+    if search.is_folio(text):
+        return Ticket.folio == text.upper()
+    return search.matches(db.session, text, Ticket.id)
 
 
 def _mx_midnight(day: date) -> datetime:

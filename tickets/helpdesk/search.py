@@ -15,7 +15,12 @@ import sqlalchemy as sa
 from tickets.core.text import fold
 
 TS_CONFIG = "es_unaccent"
-PG_VECTOR = f"to_tsvector('{TS_CONFIG}'::regconfig, search_text)"
+# A stored generated column: the planner reads the vector instead of re-parsing every row's text.
+PG_VECTOR = "search_vector"
+FOLIO_PATTERN = re.compile(r"^TIC-\d{4}-\d{6}$", re.IGNORECASE)
+# Above this many matching tickets, SQLite does better walking the queue's own index and checking
+# each row against the matches than fetching and sorting every match.
+SQLITE_FREQUENT_MATCHES = 2000
 
 POSTGRES_DDL = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
@@ -26,6 +31,8 @@ POSTGRES_DDL = [
                 ALTER MAPPING FOR hword, hword_part, word WITH unaccent, spanish_stem;
         END IF;
     END $$""",
+    f"ALTER TABLE tickets ADD COLUMN IF NOT EXISTS {PG_VECTOR} tsvector GENERATED ALWAYS AS "
+    f"(to_tsvector('{TS_CONFIG}'::regconfig, coalesce(search_text, ''))) STORED",
     f"CREATE INDEX IF NOT EXISTS ix_tickets_search ON tickets USING gin ({PG_VECTOR})",
 ]
 
@@ -86,11 +93,17 @@ def build_search_text(*parts: str | None) -> str:
     return " ".join(p for p in parts if p)
 
 
-def matches(dialect: str, query: str, id_column, text_column):
+def is_folio(query: str) -> bool:
+    """'TIC-2021-000123' (any case): look the folio up, not the words."""
+    return bool(FOLIO_PATTERN.match(query.strip()))
+
+
+def matches(session, query: str, id_column):
     """A WHERE clause selecting tickets whose search text matches every word of ``query``."""
     words = _WORD.findall(fold(query))
     if not words:
         return sa.true()
+    dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return sa.text(
             f"{PG_VECTOR} @@ plainto_tsquery('{TS_CONFIG}'::regconfig, :search_q)"
@@ -99,4 +112,15 @@ def matches(dialect: str, query: str, id_column, text_column):
     subquery = sa.text(
         "SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :search_q"
     ).bindparams(search_q=fts_query)
-    return id_column.in_(subquery.columns(sa.column("rowid", sa.Integer)))
+    rowids = subquery.columns(sa.column("rowid", sa.Integer))
+    if _frequent_on_sqlite(session, fts_query):
+        return (id_column + 0).in_(rowids)  # "+ 0": keep the sort index in charge
+    return id_column.in_(rowids)
+
+
+def _frequent_on_sqlite(session, fts_query: str) -> bool:
+    capped = sa.text(
+        "SELECT count(*) FROM (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :q LIMIT :n)"
+    )
+    count = session.scalar(capped, {"q": fts_query, "n": SQLITE_FREQUENT_MATCHES})
+    return count >= SQLITE_FREQUENT_MATCHES
