@@ -31,7 +31,9 @@ from tickets.catalogs.models import (
 from tickets.core.db import utcnow
 from tickets.core.session import commit
 from tickets.demo.plan import build_plan
+from tickets.demo.prep import load_prep
 from tickets.demo.records import CatalogView, Plan, Step, TicketPlan
+from tickets.demo.training import load_training
 from tickets.extensions import db
 from tickets.helpdesk import services
 from tickets.helpdesk.models import Status, Ticket
@@ -269,4 +271,10 @@ ACTIONS: dict[str, Callable[[Loading, Ticket, Step], None]] = {
     "note": _note,
 }
 
-LOADERS: list[Callable[[Loading], None]] = [load_staff, load_candidacies, load_tickets]
+LOADERS: list[Callable[[Loading], None]] = [
+    load_staff,
+    load_candidacies,
+    load_tickets,
+    load_prep,
+    load_training,
+]
