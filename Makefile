@@ -26,7 +26,12 @@ setup: install
 
 run: setup
 	@echo "Mesa TIC en http://$(HOST):$(PORT)/ (Ctrl+C para detener)"
+	@$(FLASK) jobs run & jobs=$$!; \
+	trap 'kill -TERM $$jobs 2>/dev/null; wait $$jobs' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+jobs: setup
+	$(FLASK) jobs run
 
 demo: install
 	$(FLASK) db upgrade

@@ -60,6 +60,7 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Mesa TIC <mesatic@ine.mx>")
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
     INVITATION_DAYS = _int("INVITATION_DAYS", 7)
+    JOBS_KEEP_RUNS_DAYS = _int("JOBS_KEEP_RUNS_DAYS", 30)
     PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
     PASSWORD_RESET_ADDRESS_LIMIT = os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "5 per hour")
     LOOKUP_RATE_LIMIT = os.environ.get("LOOKUP_RATE_LIMIT", "20 per minute;100 per hour")

@@ -19,9 +19,13 @@ from tickets.catalogs.models import Election
 from tickets.extensions import db, limiter
 from tickets.helpdesk import services
 from tickets.helpdesk.attachments import Upload
+from tickets.prep import services as prep_services
+from tickets.training import services as training_services
+from tickets.training.models import Modality
 
 STAFF = {"operator", "supervisor", "admin"}
 ADMIN = {"admin"}
+SUPERVISORS = {"supervisor", "admin"}
 REQUESTERS = {"requester_a", "requester_b"}
 EVERYONE = STAFF | REQUESTERS
 VISITORS = [None, "requester_a", "requester_b", "operator", "supervisor", "admin"]
@@ -45,8 +49,25 @@ EXACT = {
     "accounts.logout": EVERYONE,
     "accounts.invite_requester": STAFF,
     "catalogs.options": STAFF,
+    "prep.new": SUPERVISORS,
+    "prep.edit": SUPERVISORS,
+    "training.new": SUPERVISORS,
+    "training.edit": SUPERVISORS,
+    "training.offices": SUPERVISORS,
+    "reports.edit": SUPERVISORS,
+    "reports.approve": SUPERVISORS,
+    "reports.reopen": SUPERVISORS,
 }
-BY_BLUEPRINT = {"helpdesk": STAFF, "catalogs": ADMIN, "accounts": ADMIN, "portal": REQUESTERS}
+BY_BLUEPRINT = {
+    "helpdesk": STAFF,
+    "catalogs": ADMIN,
+    "accounts": ADMIN,
+    "portal": REQUESTERS,
+    "prep": STAFF,
+    "training": STAFF,
+    "jobs": ADMIN,
+    "reports": STAFF,
+}
 
 
 def allowed_visitors(endpoint: str) -> set[str] | None:
@@ -81,6 +102,22 @@ def world(app):
         )
         db.session.add(election)
         db.session.commit()
+        event = prep_services.record_event(
+            users["supervisor"],
+            prep_services.PrepEventData(
+                process_id=process("EXT-2021").id,
+                state_id=state("12").id,
+                kind="drill",
+                held_on="14/11/2021",
+                followed_by="Vocalía del RFE de la Junta Local",
+            ),
+        )
+        session = training_services.record_session(
+            users["supervisor"],
+            training_services.SessionData(
+                date(2021, 11, 25), state("12").id, "SIJE", Modality.REMOTE, 5
+            ),
+        )
         values = {
             "folio": ticket.folio,
             "attachment_id": attachment.id,
@@ -91,6 +128,10 @@ def world(app):
             "entry_id": system("SIJE").id,
             "catalog": "sistemas",
             "token": "no-es-un-enlace",
+            "event_id": event.id,
+            "session_id": session.id,
+            "month": "2021-11",
+            "fmt": "csv",
         }
         ids = {name: user.id for name, user in users.items()}
         limiter.reset()
