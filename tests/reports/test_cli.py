@@ -104,3 +104,21 @@ def test_a_file_in_a_folder_that_does_not_exist_is_refused_in_spanish(runner, tm
 
     assert result.exit_code != 0
     assert f"No se pudo escribir {path}: la carpeta no existe." in result.output
+
+
+def test_an_approved_month_prints_its_frozen_snapshot(app, runner, tmp_path):
+    from tests.factories import make_user
+    from tickets.accounts.models import Role
+    from tickets.reports import services
+
+    _november_ticket(app)
+    with app.app_context():
+        supervisor = make_user(Role.SUPERVISOR)
+        report = services.get_or_create_draft("2021-11")
+        services.approve(supervisor, report)
+    _november_ticket(app)  # arrives after the approval
+    path = tmp_path / "informe.json"
+
+    runner.invoke(args=["reports", "monthly", "2021-11", "--format", "json", "-o", str(path)])
+
+    assert json.loads(path.read_text(encoding="utf-8"))["totals"]["tickets"] == 1

@@ -116,14 +116,14 @@ TEXT_FORMATS = {"txt", "json", "csv"}
 )
 def monthly_command(month: str, fmt: str, output: Path | None) -> None:
     """Genera el informe mensual de MONTH (AAAA-MM, p. ej. 2021-11) a partir de los datos."""
-    from tickets.reports import queries
-    from tickets.reports.build import build_report_data, parse_month
+    from tickets.reports import queries, services
+    from tickets.reports.build import parse_month
 
     if output is None and fmt not in TEXT_FORMATS:
         raise click.UsageError(f"El formato {fmt} es binario: indique el archivo con -o ARCHIVO.")
     try:
         span = parse_month(month)
-        data = build_report_data(span.key, queries.current_report(span.key))
+        data = services.report_data(span.key, queries.current_report(span.key))  # approved: frozen
     except DomainError as exc:
         raise click.ClickException(str(exc)) from exc
     content = RENDERERS[fmt](data)
