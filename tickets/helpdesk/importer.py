@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import psycopg
 import sqlalchemy as sa
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.exc import IntegrityError
@@ -776,12 +777,37 @@ def _ticket_values(row: _Valid, folio: str, actor_id: int, now: datetime) -> dic
 def _write_batch(values: list[dict[str, Any]], audit_events) -> None:
     """One transaction: the batch's tickets, their audit events, the folio counter."""
     try:
-        db.session.execute(sa.insert(Ticket.__table__), values)
+        _insert_tickets(values)
         db.session.execute(audit_events)
         commit()
-    except IntegrityError as exc:  # a unique external_id or folio taken meanwhile
+    except (IntegrityError, psycopg.IntegrityError) as exc:  # external_id or folio taken meanwhile
         db.session.rollback()
         raise Conflict(_CONCURRENT) from exc
+
+
+def _insert_tickets(values: list[dict[str, Any]]) -> None:
+    """A Core executemany of the rows; on PostgreSQL, a COPY of the very same values.
+
+    PostgreSQL spends about twice the CPU on 2,000 one-row INSERTs as on one COPY of the same
+    rows (docs/import.md, Rendimiento); each value still goes through its column type's own
+    bind processor (UTCDateTime, the enums), exactly as the INSERT would send it.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        db.session.execute(sa.insert(Ticket.__table__), values)
+        return
+    names = list(values[0])
+    columns = [Ticket.__table__.c[name] for name in names]
+    processors = [column.type.bind_processor(connection.dialect) for column in columns]
+    cursor = connection.connection.dbapi_connection.cursor()
+    with cursor.copy(f"COPY {Ticket.__tablename__} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in values:
+            copy.write_row(
+                [
+                    process(row[name]) if process else row[name]
+                    for name, process in zip(names, processors, strict=True)
+                ]
+            )
 
 
 _CONCURRENT = (
