@@ -3,6 +3,7 @@ helpdesk.validation and helpdesk.services, which report every broken rule at onc
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
@@ -302,17 +304,13 @@ class QueueFilterForm(HelpdeskForm):
     )
 
     def load_choices(self) -> None:
-        any_ = ("", "Todos")
-        self.priority.choices = choices([any_, *((p.value, t) for p, t in PRIORITY_LABELS.items())])
-        states = sorted(catalogs.active_states(), key=lambda s: fold(s.display_name))
-        self.state.choices = choices([("", "Todas"), *((s.id, s.display_name) for s in states)])
-        processes = [(p.id, str(p)) for p in catalogs.all_processes()]
-        self.process_filter.choices = choices([any_, (ORDINARY, "Actividad ordinaria"), *processes])
-        self.system.choices = choices([any_, *((s.id, s.name) for s in catalogs.active_systems())])
-        kinds = ((t.value, label) for t, label in REQUESTER_TYPE_LABELS.items())
-        self.requester_type.choices = choices([any_, *kinds])
-        staff = ((u.id, u.name) for u in queries.staff_users())
-        self.assignee.choices = choices([any_, (UNASSIGNED, "Sin asignar"), *staff])
+        """The catalog selects. Every request reads the catalogs (one query), so an admin's edit
+        shows at once in every worker; the choices are rebuilt only when what it read changed."""
+        built = _queue_filter_choices(queries.queue_filter_catalogs())
+        self.priority.choices = list(PRIORITY_FILTER_CHOICES)
+        self.requester_type.choices = list(REQUESTER_TYPE_FILTER_CHOICES)
+        for name, field_choices in built.items():
+            getattr(self, name).choices = list(field_choices)
 
     def filters(self) -> tuple[QueueFilters, list[str]]:
         """The filters to apply, and the labels of the ones ignored for a bad value."""
@@ -339,6 +337,32 @@ class QueueFilterForm(HelpdeskForm):
             ),
             ignored,
         )
+
+
+_ANY = ("", "Todos")
+PRIORITY_FILTER_CHOICES = tuple(choices([_ANY, *PRIORITY_LABELS.items()]))
+REQUESTER_TYPE_FILTER_CHOICES = tuple(choices([_ANY, *REQUESTER_TYPE_LABELS.items()]))
+
+
+# Keyed by the catalog rows themselves (catalogs carry no version column): equal rows give equal
+# choices, and a change made through any worker is a miss on that worker's next request. A few
+# entries, so a changed catalog does not keep old versions around.
+@functools.lru_cache(maxsize=4)
+def _queue_filter_choices(rows: tuple[tuple, ...]) -> dict[str, tuple[SelectChoice, ...]]:
+    """The queue filter's catalog choices by field name, from `queries.queue_filter_catalogs`."""
+    by_section: dict[str, list[tuple]] = {}
+    for section, ident, label, extra in rows:
+        by_section.setdefault(section, []).append((ident, label, extra))
+    states = sorted(by_section.get("1state", []), key=lambda row: fold(row[1]))
+    processes = ((ident, f"{key} · {name}") for ident, key, name in by_section.get("2process", []))
+    systems = ((ident, name) for ident, name, _ in by_section.get("3system", []))
+    staff = ((ident, name) for ident, name, _ in by_section.get("4staff", []))
+    return {
+        "state": tuple(choices([("", "Todas"), *((i, name) for i, name, _ in states)])),
+        "process_filter": tuple(choices([_ANY, (ORDINARY, "Actividad ordinaria"), *processes])),
+        "system": tuple(choices([_ANY, *systems])),
+        "assignee": tuple(choices([_ANY, (UNASSIGNED, "Sin asignar"), *staff])),
+    }
 
 
 def uploads(files) -> list[Upload]:
