@@ -9,9 +9,6 @@ are skipped, so importing the same file twice changes nothing. docs/import.md ha
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,10 +17,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import psycopg
 import sqlalchemy as sa
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.exc import IntegrityError
 
 from tickets.accounts.models import User
@@ -39,9 +34,12 @@ from tickets.catalogs.models import (
     State,
     System,
 )
+from tickets.core import tabular
 from tickets.core.db import UTCDateTime, utcnow
-from tickets.core.errors import Conflict, DomainError, NotAllowed
+from tickets.core.errors import Conflict, NotAllowed
 from tickets.core.session import commit
+from tickets.core.tabular import Record as _Record
+from tickets.core.tabular import cell_text as _text
 from tickets.core.text import fold
 from tickets.core.timeutil import local_to_utc, parse_local, report_month, to_mx
 from tickets.extensions import db
@@ -92,12 +90,6 @@ EXISTING_CHUNK = 1000
 FINISHED_WITH_RESOLUTION = frozenset({Status.RESOLVED, Status.CLOSED})
 
 
-class UnreadableFile(DomainError):
-    """The file as a whole cannot be imported: format, encoding or header."""
-
-    code, status = "unreadable_file", 422
-
-
 @dataclass(frozen=True)
 class RowError:
     """One bad cell, by the row number a spreadsheet shows (the header is row 1)."""
@@ -130,12 +122,6 @@ class ImportResult:
             f"importados {self.imported}, ya existentes {self.existing}, "
             f"inválidos {self.invalid}, candidaturas creadas {self.candidacies_created}"
         )
-
-
-@dataclass(frozen=True)
-class _Record:
-    line: int
-    values: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -208,78 +194,7 @@ def import_file(
 
 def read_table(path: Path) -> list[_Record]:
     """The data rows of a CSV (UTF-8) or the first sheet of an XLSX, keyed by column name."""
-    if not path.is_file():
-        raise UnreadableFile(f"No existe el archivo «{path}».")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        table = _read_csv(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        table = _read_xlsx(path)
-    else:
-        raise UnreadableFile("Formato no reconocido: use un archivo .csv (UTF-8) o .xlsx.")
-    if not table:
-        raise UnreadableFile("El archivo está vacío: falta la fila de encabezados.")
-    positions = _header_positions(table[0])
-    records = []
-    for line, raw in enumerate(table[1:], start=2):
-        if any(_text(cell) for cell in raw):  # spreadsheets end in blank rows
-            values = {name: raw[i] if i < len(raw) else None for name, i in positions.items()}
-            records.append(_Record(line, values))
-    return records
-
-
-def _read_csv(path: Path) -> list[list[str]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            "El archivo no está en UTF-8; en Excel guárdelo como «CSV UTF-8 (delimitado por "
-            "comas)»."
-        ) from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise UnreadableFile(f"El CSV está mal formado: {exc}.") from exc
-
-
-def _read_xlsx(path: Path) -> list[list[Any]]:
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise UnreadableFile("No se pudo abrir el libro de Excel (.xlsx).") from exc
-    try:
-        sheet = book.worksheets[0]
-        # Stream every row instead of trusting the file's <dimension> tag: some writers leave it
-        # out (openpyxl then reads the whole sheet twice) or get it wrong (rows would be lost).
-        sheet.reset_dimensions()
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def _header_positions(header: list[Any]) -> dict[str, int]:
-    names = [_text(cell).lower() for cell in header]
-    missing = [column for column in COLUMNS if column not in names]
-    if missing:
-        raise UnreadableFile(
-            "Faltan columnas en el encabezado: " + ", ".join(missing) + ". "
-            "Se esperan: " + ", ".join(COLUMNS) + "."
-        )
-    return {column: names.index(column) for column in COLUMNS}
-
-
-def _text(value: Any) -> str:
-    if type(value) is str:  # every CSV cell: the fast path matters at 100,000 rows
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel stores 12 as 12.0
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip()
+    return tabular.read_table(path, COLUMNS)
 
 
 def _moment(value: Any) -> datetime:

@@ -9,27 +9,25 @@ that differs corrects the recorded event. docs/prep.md has the format.
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import sqlalchemy as sa
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.exc import IntegrityError
 
 from tickets.accounts.models import User
 from tickets.catalogs.models import ElectoralProcess, State
+from tickets.core import tabular
 from tickets.core.db import utcnow
 from tickets.core.errors import Conflict, NotAllowed, ValidationFailed
 from tickets.core.session import commit
+from tickets.core.tabular import Record as _Record
+from tickets.core.tabular import cell_text as _text
 from tickets.core.text import fold
 from tickets.extensions import db
-from tickets.helpdesk.importer import RowError, UnreadableFile
+from tickets.helpdesk.importer import RowError
 from tickets.prep import services
 from tickets.prep.models import PrepEvent, PrepEventKind
 
@@ -86,12 +84,6 @@ class ImportResult:
         )
 
 
-@dataclass(frozen=True)
-class _Record:
-    line: int
-    values: dict[str, Any]
-
-
 def import_file(
     actor: User, path: str | Path, *, skip_invalid: bool = False, now: datetime | None = None
 ) -> ImportResult:
@@ -139,74 +131,7 @@ def _import_records(importer: _Importer, records: list[_Record], skip_invalid: b
 
 def read_table(path: Path) -> list[_Record]:
     """The data rows of a CSV (UTF-8) or of an XLSX's first sheet, keyed by column name."""
-    if not path.is_file():
-        raise UnreadableFile(f"No existe el archivo «{path}».")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        table = _read_csv(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        table = _read_xlsx(path)
-    else:
-        raise UnreadableFile("Formato no reconocido: use un archivo .csv (UTF-8) o .xlsx.")
-    if not table:
-        raise UnreadableFile("El archivo está vacío: falta la fila de encabezados.")
-    positions = _header_positions(table[0])
-    records = []
-    for line, raw in enumerate(table[1:], start=2):
-        if any(_text(cell) for cell in raw):  # spreadsheets end in blank rows
-            values = {name: raw[i] if i < len(raw) else None for name, i in positions.items()}
-            records.append(_Record(line, values))
-    return records
-
-
-def _read_csv(path: Path) -> list[list[str]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            "El archivo no está en UTF-8; en Excel guárdelo como «CSV UTF-8 (delimitado por "
-            "comas)»."
-        ) from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise UnreadableFile(f"El CSV está mal formado: {exc}.") from exc
-
-
-def _read_xlsx(path: Path) -> list[list[Any]]:
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise UnreadableFile("No se pudo abrir el libro de Excel (.xlsx).") from exc
-    try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # do not trust the file's <dimension> tag
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def _header_positions(header: list[Any]) -> dict[str, int]:
-    names = [_text(cell).lower() for cell in header]
-    missing = [c for c in COLUMNS if c not in names and c not in OPTIONAL_COLUMNS]
-    if missing:
-        raise UnreadableFile(
-            "Faltan columnas en el encabezado: " + ", ".join(missing) + ". "
-            "Se esperan: " + ", ".join(COLUMNS) + "."
-        )
-    return {column: names.index(column) for column in COLUMNS if column in names}
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel stores 2 as 2.0
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip()
+    return tabular.read_table(path, COLUMNS, optional=OPTIONAL_COLUMNS)
 
 
 def _day(value: Any) -> date | str:
