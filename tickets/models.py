@@ -27,6 +27,7 @@ from tickets.jobs.models import JobRun, SchedulerLease
 from tickets.notifications.models import OutboxMessage
 from tickets.prep.models import PrepEvent, PrepEventKind
 from tickets.reports.models import MonthlyReport, ReportDocument, ReportStatus
+from tickets.sla.models import NonWorkingDay, SlaBreach, SlaPolicy, SlaTarget
 from tickets.training.models import Modality, TrainingSession
 
 install_search_ddl()
@@ -39,6 +40,7 @@ __all__ = [
     "Comment",
     "District",
     "JobRun",
+    "NonWorkingDay",
     "ElectoralProcess",
     "Election",
     "FolioCounter",
@@ -54,6 +56,9 @@ __all__ = [
     "ReportStatus",
     "RequesterType",
     "SchedulerLease",
+    "SlaBreach",
+    "SlaPolicy",
+    "SlaTarget",
     "Role",
     "State",
     "Status",

@@ -67,8 +67,17 @@ def load_catalogs() -> LoadReport:
     _load_elections(report, states, processes)
     _load_simple(report, System, "sistemas.csv", "systems")
     _load_simple(report, Category, "categorias.csv", "categories")
+    if policies := _load_sla_policies():
+        report.added["sla policies"] = policies
     db.session.commit()
     return report
+
+
+def _load_sla_policies() -> int:
+    """The default targets per priority, as rows admins can edit (tickets/sla)."""
+    from tickets.sla.services import ensure_default_policies
+
+    return ensure_default_policies()
 
 
 def _load_states(report: LoadReport) -> dict[str, State]:

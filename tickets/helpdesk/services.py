@@ -21,6 +21,8 @@ from tickets.helpdesk.search import build_search_text
 from tickets.helpdesk.validation import TicketData, validate
 from tickets.helpdesk.workflow import STATUS_LABELS
 from tickets.notifications import services as notify
+from tickets.sla import clock
+from tickets.sla import services as sla
 
 EDITABLE_FIELDS = (
     "requester_type",
@@ -39,6 +41,9 @@ EDITABLE_FIELDS = (
     "subject",
     "description",
 )
+
+# A change to any of these moves the ticket's SLA due times (DESIGN.md, SLA).
+SLA_FIELDS = frozenset({"priority", "state_id"})
 
 
 def open_ticket(actor: User, data: TicketData, *, files=(), now: datetime | None = None):
@@ -60,6 +65,7 @@ def open_ticket(actor: User, data: TicketData, *, files=(), now: datetime | None
     ticket = build_ticket(data, rows, received_at=received_at, actor=actor, now=now)
     ticket.folio = folios.allocate(to_mx(received_at).year)[0]
     ticket.access_code_hash = access_codes.digest(code)
+    sla.apply(ticket, now)
     refresh_search_text(ticket)
     db.session.add(ticket)
     _audit(ticket, actor, "created", None, ticket.folio, now)
@@ -127,14 +133,16 @@ def update(
     data = data.cleaned()
     validate(data, now, allow_inactive_ids=_current_catalog_ids(ticket))
     new_values = asdict(data)
-    changed = False
+    changed = set()
     for name in EDITABLE_FIELDS:
         old, new = getattr(ticket, name), new_values[name]
         if old != new:
             setattr(ticket, name, new)
             _audit(ticket, actor, name, _text(old), _text(new), now)
-            changed = True
+            changed.add(name)
     if changed:
+        if changed & SLA_FIELDS:
+            sla.apply(ticket, now)
         db.session.flush()
         db.session.refresh(ticket, ["organization"])
         refresh_search_text(ticket)
@@ -268,18 +276,22 @@ def _ensure_assignee(actor: User, ticket: Ticket, to: Status, now: datetime) -> 
 
 def _set_status(ticket: Ticket, actor: User, to: Status, now: datetime) -> None:
     old = ticket.status
+    if actor.is_staff and to in (Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED):
+        _mark_first_response(ticket, now)
     _audit(ticket, actor, "status", old.value, to.value, now)
     ticket.status = to
     if to is Status.RESOLVED:
         ticket.resolved_at = now
+        sla.record_resolution(ticket, now)
     elif to is Status.CLOSED:
         ticket.closed_at = now
     elif to is Status.CANCELLED:
         ticket.cancelled_at = now
     elif to is Status.IN_PROGRESS and old is Status.RESOLVED:
         ticket.resolved_at = None  # reopened: the last resolution no longer stands
-    if actor.is_staff and to in (Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED):
-        _mark_first_response(ticket, now)
+        ticket.resolution_met = None
+    if (old in clock.STOPPED) != (to in clock.STOPPED):
+        sla.apply(ticket, now)  # the clock stops or resumes
 
 
 def add_comment(
@@ -376,6 +388,7 @@ def _store_files(actor, ticket, files, *, now, internal=False, comment=None) -> 
 def _mark_first_response(ticket: Ticket, now: datetime) -> None:
     if ticket.first_response_at is None:
         ticket.first_response_at = now
+        sla.record_first_response(ticket, now)
 
 
 def _check_version(ticket: Ticket, expected_version: int | None) -> None:

@@ -1,0 +1,1 @@
+"""Service levels: targets per priority, the clock that measures them, breaches, notices."""

@@ -1,0 +1,146 @@
+"""Service levels applied to tickets: targets, due times, met or missed.
+
+The helpdesk services call ``apply`` whenever something the clock depends on changes (opening,
+priority, state, waiting, resolving, reopening) and ``record_*`` when a target is reached; all of
+it inside the caller's transaction. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from tickets.catalogs.models import Election, ElectoralProcess
+from tickets.extensions import db
+from tickets.helpdesk.models import AuditEvent, Priority, Status, Ticket
+from tickets.helpdesk.workflow import OPEN_STATUSES
+from tickets.sla import clock
+from tickets.sla.models import NonWorkingDay, SlaPolicy
+
+
+@dataclass(frozen=True)
+class Targets:
+    first_response: timedelta
+    resolution: timedelta
+
+
+# The desk's promise until an admin edits it (`flask catalogs load` stores these as rows).
+# Minutes of clock time: office minutes, or every minute in a state in process.
+DEFAULT_MINUTES: dict[Priority, tuple[int, int]] = {
+    Priority.CRITICAL: (15, 4 * 60),
+    Priority.HIGH: (30, 8 * 60),
+    Priority.MEDIUM: (2 * 60, 24 * 60),
+    Priority.LOW: (4 * 60, 72 * 60),
+}
+
+
+def targets_for(priority: Priority) -> Targets:
+    """The targets admins set for ``priority``, or the defaults when there is no row."""
+    policy = db.session.scalar(sa.select(SlaPolicy).where(SlaPolicy.priority == priority))
+    first, resolution = (
+        (policy.first_response_minutes, policy.resolution_minutes)
+        if policy
+        else DEFAULT_MINUTES[priority]
+    )
+    return Targets(timedelta(minutes=first), timedelta(minutes=resolution))
+
+
+def ensure_default_policies() -> int:
+    """Insert the default policy of each priority that has none; returns how many were added."""
+    existing = set(db.session.scalars(sa.select(SlaPolicy.priority)))
+    added = 0
+    for priority, (first, resolution) in DEFAULT_MINUTES.items():
+        if priority not in existing:
+            db.session.add(
+                SlaPolicy(
+                    priority=priority, first_response_minutes=first, resolution_minutes=resolution
+                )
+            )
+            added += 1
+    return added
+
+
+STATUS_VALUES = frozenset(status.value for status in Status)
+
+
+class Calendars:
+    """Every state's calendar, loaded once (a request, a sweep, a batch of tickets)."""
+
+    def __init__(self) -> None:
+        periods: dict[int, set[tuple[date, date]]] = defaultdict(set)
+        rows = db.session.execute(
+            sa.select(Election.state_id, ElectoralProcess.starts_on, ElectoralProcess.ends_on).join(
+                ElectoralProcess, Election.process_id == ElectoralProcess.id
+            )
+        )
+        for state_id, starts_on, ends_on in rows:
+            periods[state_id].add((starts_on, ends_on))
+        days = frozenset(db.session.scalars(sa.select(NonWorkingDay.day)))
+        self._periods = {state: tuple(sorted(p)) for state, p in periods.items()}
+        self._days = days
+        self._cache: dict[int | None, clock.Calendar] = {}
+
+    def of(self, state_id: int | None) -> clock.Calendar:
+        """A ticket without a state (central areas) follows office hours."""
+        if state_id not in self._cache:
+            self._cache[state_id] = clock.Calendar(
+                self._periods.get(state_id, ()) if state_id is not None else (), self._days
+            )
+        return self._cache[state_id]
+
+
+def timeline(ticket: Ticket, now: datetime) -> list[tuple[datetime, Status]]:
+    """The ticket's statuses over time: arrival, each recorded change, and the one it has now."""
+    points: list[tuple[datetime, Status]] = [(ticket.received_at, Status.NEW)]
+    if ticket.id is not None:
+        rows = db.session.execute(
+            sa.select(AuditEvent.at, AuditEvent.new)
+            .where(AuditEvent.ticket_id == ticket.id, AuditEvent.field == "status")
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
+        points += [(at, Status(new)) for at, new in rows if new in STATUS_VALUES]
+    if points[-1][1] is not ticket.status:
+        points.append((max(now, points[-1][0]), ticket.status))
+    return points
+
+
+def apply(ticket: Ticket, now: datetime, calendars: Calendars | None = None) -> None:
+    """(Re)compute the due and risk times of both targets from the ticket's whole history.
+
+    Reads without flushing: the caller's pending changes reach the database in its own commit,
+    where a concurrent edit becomes a Conflict (tickets.core.session.commit).
+    """
+    with db.session.no_autoflush:
+        calendar = (calendars or Calendars()).of(ticket.state_id)
+        points = timeline(ticket, now)
+        targets = targets_for(ticket.priority)
+    first = clock.due(calendar, points, targets.first_response)
+    ticket.first_response_due_at, ticket.first_response_risk_at = first.due_at, first.risk_at
+    resolution = clock.due(calendar, points, targets.resolution)
+    ticket.resolution_due_at, ticket.resolution_risk_at = resolution.due_at, resolution.risk_at
+
+
+def record_first_response(ticket: Ticket, now: datetime) -> None:
+    ticket.first_response_met = _met(ticket.first_response_due_at, now)
+
+
+def record_resolution(ticket: Ticket, now: datetime) -> None:
+    ticket.resolution_met = _met(ticket.resolution_due_at, now)
+
+
+def _met(due_at: datetime | None, now: datetime) -> bool:
+    return due_at is None or now <= due_at
+
+
+def recompute_open_tickets(now: datetime) -> int:
+    """After a policy or calendar change: new due times for every ticket still open."""
+    calendars = Calendars()
+    tickets = db.session.scalars(
+        sa.select(Ticket).where(Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.id)
+    ).all()
+    for ticket in tickets:
+        apply(ticket, now, calendars)
+    return len(tickets)
