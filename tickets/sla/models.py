@@ -10,7 +10,7 @@ import sqlalchemy.orm as so
 
 from tickets.core.db import UTCDateTime, enum_type, utcnow
 from tickets.extensions import db
-from tickets.helpdesk.models import Priority
+from tickets.helpdesk.models import Priority, Ticket
 
 
 class SlaPolicy(db.Model):
@@ -61,3 +61,5 @@ class SlaBreach(db.Model):
     due_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     detected_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     notified: so.Mapped[int] = so.mapped_column(default=0)  # how many people were told
+
+    ticket: so.Mapped[Ticket] = so.relationship()
