@@ -53,8 +53,8 @@ def test_right_code_unlocks_the_status_and_public_timeline(app, client, world):
     assert resp.headers["Cache-Control"] == "no-store"
     assert "En atención: una persona de la mesa trabaja en su solicitud." in html
     assert (
-        "La mesa se compromete a resolver las solicitudes de prioridad alta en 8 horas hábiles."
-        in html
+        "La mesa se compromete a resolver las solicitudes de prioridad alta en 8 horas hábiles "
+        "(lunes a viernes de 9:00 a 18:00, sin días festivos)." in html
     )
     assert PUBLIC_REPLY in html
     assert PUBLIC_FILE in html

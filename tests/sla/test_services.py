@@ -128,3 +128,17 @@ def test_default_policies_are_stored_once(ctx):
     assert sla.ensure_default_policies() == 0
     critical = sla.targets_for(Priority.CRITICAL)
     assert critical.first_response == timedelta(minutes=15)
+
+
+def test_the_requester_reads_the_promise_of_the_clock_that_applies_to_them(ctx, operator):
+    from tickets.portal.status import explain
+
+    guerrero = make_ticket(operator, now=mx(SUNDAY), received_at=mx(SUNDAY))
+    in_process = explain(guerrero, now=mx(SUNDAY))
+    assert in_process.promise == (
+        "La mesa se compromete a resolver las solicitudes de prioridad alta en 8 horas, "
+        "contando todos los días y horas porque su entidad está en proceso electoral."
+    )
+    assert in_process.due_at == mx("2021-11-14T17:30")
+    after_the_process = explain(guerrero, now=mx("2022-02-01T10:00"))
+    assert "8 horas hábiles (lunes a viernes" in after_the_process.promise

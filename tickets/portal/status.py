@@ -1,24 +1,19 @@
 """What a ticket's status means for the person who asked, what comes next and by when.
 
-The resolution targets below are the desk's published promise until the SLA feature exists;
-they live only here so that feature can replace ``resolution_promise`` in one place.
+The promise is the SLA policy of the ticket's priority (tickets/sla), in the words of its clock:
+office hours, or every hour while the ticket's state is in electoral process.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from tickets.core.db import utcnow
+from tickets.core.timeutil import to_mx
 from tickets.helpdesk import services
 from tickets.helpdesk.models import Priority, Status, Ticket
-
-# Working hours the desk commits to for resolving a request, by priority (resolution target).
-RESOLUTION_TARGET_HOURS = {
-    Priority.CRITICAL: 4,
-    Priority.HIGH: 8,
-    Priority.MEDIUM: 24,
-    Priority.LOW: 72,
-}
+from tickets.sla import services as sla
 
 PRIORITY_WORDS = {
     Priority.CRITICAL: "crítica",
@@ -67,22 +62,44 @@ class Explanation:
     reopen_until: datetime | None
 
 
-def resolution_promise(priority: Priority) -> str:
-    """'La mesa se compromete a resolver las solicitudes de prioridad alta en 8 horas hábiles.'"""
-    hours = RESOLUTION_TARGET_HOURS[priority]
+def resolution_promise(priority: Priority, in_process: bool) -> str:
+    """'La mesa se compromete a resolver las solicitudes de prioridad alta en 8 horas hábiles…'"""
+    span = duration_words(sla.targets_for(priority).resolution)
+    clock = (
+        f"{span}, contando todos los días y horas porque su entidad está en proceso electoral"
+        if in_process
+        else f"{span} hábiles (lunes a viernes de 9:00 a 18:00, sin días festivos)"
+    )
     return (
         f"La mesa se compromete a resolver las solicitudes de prioridad "
-        f"{PRIORITY_WORDS[priority]} en {hours} horas hábiles."
+        f"{PRIORITY_WORDS[priority]} en {clock}."
     )
 
 
-def explain(ticket: Ticket) -> Explanation:
+def duration_words(span: timedelta) -> str:
+    """'8 horas', '1 hora 30 minutos', '15 minutos'."""
+    minutes = int(span.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hora" + ("s" if hours != 1 else ""))
+    if minutes or not hours:
+        parts.append(f"{minutes} minuto" + ("s" if minutes != 1 else ""))
+    return " ".join(parts)
+
+
+def explain(ticket: Ticket, now: datetime | None = None) -> Explanation:
     """Everything the status box of a requester or lookup page says about ``ticket``."""
     is_open = ticket.status in OPEN
+    promise = None
+    if is_open:
+        today = to_mx(now or utcnow()).date()
+        in_process = sla.Calendars().of(ticket.state_id).in_process(today)
+        promise = resolution_promise(ticket.priority, in_process)
     return Explanation(
         meaning=MEANINGS[ticket.status],
         next_step=NEXT_STEPS[ticket.status],
-        promise=resolution_promise(ticket.priority) if is_open else None,
+        promise=promise,
         due_at=ticket.resolution_due_at if is_open else None,
         reopen_until=(
             services.reopen_deadline(ticket) if ticket.status is Status.RESOLVED else None
