@@ -1,0 +1,68 @@
+"""How a ticket's SLA reads in the queue and on the ticket page: the target it owes next and how
+much clock time is left, or how long ago it fell due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tickets.helpdesk.models import Status, Ticket
+from tickets.helpdesk.workflow import OPEN_STATUSES
+from tickets.sla import clock
+from tickets.sla.services import Calendars
+
+
+@dataclass(frozen=True)
+class SlaState:
+    """``level`` is one of ok, risk, breached, paused; ``text`` is what the cell says."""
+
+    level: str
+    target: str  # "Primera respuesta" or "Solución"
+    text: str
+    due_at: datetime | None
+
+    @property
+    def css(self) -> str:
+        return {
+            "ok": "text-body",
+            "risk": "text-warning-emphasis bg-warning-subtle",
+            "breached": "text-danger-emphasis bg-danger-subtle fw-semibold",
+            "paused": "text-body-secondary",
+        }[self.level]
+
+
+def sla_state(ticket: Ticket, now: datetime, calendars: Calendars) -> SlaState | None:
+    """None for tickets that owe nothing (resolved, closed, cancelled)."""
+    if ticket.status not in OPEN_STATUSES:
+        return None
+    if ticket.first_response_at is None:
+        target, due_at, risk_at = (
+            "Primera respuesta",
+            ticket.first_response_due_at,
+            ticket.first_response_risk_at,
+        )
+    else:
+        target, due_at, risk_at = "Solución", ticket.resolution_due_at, ticket.resolution_risk_at
+    if due_at is None:
+        if ticket.status is Status.WAITING:
+            return SlaState("paused", target, "En pausa: espera a quien solicitó", None)
+        return None
+    if due_at <= now:
+        return SlaState("breached", target, f"Vencido hace {span_words(now - due_at)}", due_at)
+    remaining = clock.left(due_at, calendars.of(ticket.state_id), now) or timedelta(0)
+    level = "risk" if risk_at is not None and risk_at <= now else "ok"
+    return SlaState(level, target, f"Quedan {span_words(remaining)}", due_at)
+
+
+def span_words(span: timedelta) -> str:
+    """'2 d 3 h', '3 h 20 min', '45 min', 'menos de 1 min'."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 1:
+        return "menos de 1 min"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"
