@@ -1,0 +1,76 @@
+"""The demo month under the SLA: its open tickets breach, and the sweep tells each assignee once.
+
+The demo is November 2021 and today is years later, so every open ticket the demo leaves with a
+running clock has missed its targets by the time a new user starts the desk.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tickets.core.db import utcnow
+from tickets.extensions import db
+from tickets.helpdesk.models import Status, Ticket
+from tickets.notifications.models import OutboxMessage
+from tickets.sla import queries
+from tickets.sla.models import SlaBreach
+from tickets.sla.sweep import sweep
+
+
+@pytest.fixture(scope="module")
+def swept(app):
+    """Load the demo, sweep twice a minute apart; keep plain values only."""
+    assert app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"]).exit_code == 0
+    with app.app_context():
+        now = utcnow()
+        breached = db.session.execute(
+            sa.select(Ticket.id, Ticket.assignee_id, Ticket.status).where(queries.breached(now))
+        ).all()
+        first, second = sweep(now), sweep(now + timedelta(minutes=1))
+        snapshot = {
+            "breached": breached,
+            "first": first,
+            "second": second,
+            "breaches": db.session.execute(sa.select(SlaBreach.ticket_id, SlaBreach.target)).all(),
+            "mails": db.session.execute(
+                sa.select(OutboxMessage.ticket_id, OutboxMessage.to_address).where(
+                    OutboxMessage.kind == "sla_breach"
+                )
+            ).all(),
+            "assignees": dict(
+                db.session.execute(
+                    sa.select(Ticket.id, Ticket.assignee_id).where(Ticket.assignee_id.is_not(None))
+                ).all()
+            ),
+        }
+        db.session.remove()
+    return snapshot
+
+
+def test_open_demo_tickets_have_breached(swept):
+    statuses = Counter(status for _id, _assignee, status in swept["breached"])
+    assert sum(statuses.values()) >= 10
+    assert statuses[Status.NEW] and statuses[Status.IN_PROGRESS]
+
+
+def test_the_sweep_records_every_breach_once_and_a_second_sweep_adds_nothing(swept):
+    breaches = swept["breaches"]
+    assert swept["first"].breaches == len(breaches) >= len(swept["breached"])
+    assert len(set(breaches)) == len(breaches)
+    assert {ticket_id for ticket_id, _target in breaches} == {
+        ticket_id for ticket_id, *_rest in swept["breached"]
+    }
+    assert (swept["second"].breaches, swept["second"].notices) == (0, 0)
+
+
+def test_each_assignee_gets_one_mail_per_breach_of_their_tickets(swept):
+    mails = Counter(ticket_id for ticket_id, _to in swept["mails"])
+    per_ticket = Counter(ticket_id for ticket_id, _target in swept["breaches"])
+    assigned = {t for t in per_ticket if t in swept["assignees"]}
+    assert assigned, "some breached demo tickets have an assignee"
+    assert {t: mails[t] for t in assigned} == {t: per_ticket[t] for t in assigned}
+    assert not set(mails) - assigned  # nobody is told about a ticket that is not theirs
