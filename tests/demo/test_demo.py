@@ -74,6 +74,8 @@ def _snapshot(output) -> dict:
         }
         for t, kind, org_key, state_key, process_key in rows
     ]
+    month = [t for t in tickets if t["folio"].startswith("TIC-2021-")]
+    recent = [t for t in tickets if not t["folio"].startswith("TIC-2021-")]
     candidacies = db.session.execute(
         sa.select(Organization.key, State.key)
         .join(Organization.state)
@@ -82,7 +84,8 @@ def _snapshot(output) -> dict:
     return {
         "exit_code": output.exit_code,
         "output": output.output,
-        "tickets": tickets,
+        "tickets": month,
+        "recent": recent,
         "comments": db.session.execute(sa.select(Comment.is_internal, Comment.created_at)).all(),
         "last_audit": db.session.scalar(sa.select(sa.func.max(AuditEvent.at))),
         "staff": db.session.execute(

@@ -13,11 +13,14 @@ import pytest
 import sqlalchemy as sa
 
 from tickets.core.db import utcnow
+from tickets.core.timeutil import to_mx
 from tickets.extensions import db
 from tickets.helpdesk.models import Status, Ticket
 from tickets.notifications.models import OutboxMessage
 from tickets.sla import queries
+from tickets.sla.display import sla_state
 from tickets.sla.models import SlaBreach
+from tickets.sla.services import Calendars
 from tickets.sla.sweep import sweep
 
 
@@ -30,8 +33,18 @@ def swept(app):
         breached = db.session.execute(
             sa.select(Ticket.id, Ticket.assignee_id, Ticket.status).where(queries.breached(now))
         ).all()
+        recent = db.session.scalars(
+            sa.select(Ticket).where(~Ticket.folio.startswith("TIC-2021-"))
+        ).all()
+        calendars = Calendars()
+        levels = Counter(
+            state.level for t in recent if (state := sla_state(t, now, calendars)) is not None
+        )
+        today = sum(1 for t in recent if to_mx(t.received_at).date() == to_mx(now).date())
         first, second = sweep(now), sweep(now + timedelta(minutes=1))
         snapshot = {
+            "levels": levels,
+            "today": today,
             "breached": breached,
             "first": first,
             "second": second,
@@ -74,3 +87,9 @@ def test_each_assignee_gets_one_mail_per_breach_of_their_tickets(swept):
     assert assigned, "some breached demo tickets have an assignee"
     assert {t: mails[t] for t in assigned} == {t: per_ticket[t] for t in assigned}
     assert not set(mails) - assigned  # nobody is told about a ticket that is not theirs
+
+
+def test_recent_tickets_show_every_state_of_the_clock_whatever_the_hour(swept):
+    levels = swept["levels"]
+    assert levels["ok"] >= 3 and levels["risk"] >= 5 and levels["breached"] >= 3, levels
+    assert swept["today"] >= 4  # the dashboard's volume by hour has something to show

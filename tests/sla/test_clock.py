@@ -9,7 +9,7 @@ from datetime import UTC, date, timedelta
 
 from tickets.core.timeutil import parse_local
 from tickets.helpdesk.models import Status
-from tickets.sla.clock import Calendar, due, left, used
+from tickets.sla.clock import Calendar, due, left, rewind, used
 
 OFFICE = Calendar()  # a state with no election in process: office hours only
 HOURS = timedelta(hours=1)
@@ -123,3 +123,10 @@ def test_used_and_left_count_only_working_time():
     assert used(OFFICE, start, mx("2025-11-10T09:30")) == timedelta(minutes=90)
     assert left(mx("2025-11-10T11:00"), OFFICE, mx("2025-11-07T17:30")) == timedelta(hours=2.5)
     assert left(mx("2025-11-10T10:00"), OFFICE, mx("2025-11-10T11:30")) == -timedelta(hours=1.5)
+
+
+def test_rewind_finds_the_arrival_that_used_a_given_span():
+    # Monday 09:30 with 90 office minutes used: it arrived the Friday before at 17:00.
+    assert rewind(OFFICE, mx("2025-11-10T09:30"), timedelta(minutes=90)) == mx("2025-11-07T17:00")
+    arrival = rewind(OFFICE, mx("2025-11-10T09:30"), timedelta(minutes=90))
+    assert used(OFFICE, [(arrival, Status.NEW)], mx("2025-11-10T09:30")) == timedelta(minutes=90)

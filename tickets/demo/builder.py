@@ -32,6 +32,7 @@ from tickets.core.db import utcnow
 from tickets.core.session import commit
 from tickets.demo.plan import build_plan
 from tickets.demo.prep import load_prep
+from tickets.demo.recent import load_recent
 from tickets.demo.records import CatalogView, Plan, Step, TicketPlan
 from tickets.demo.training import load_training
 from tickets.extensions import db
@@ -50,7 +51,8 @@ class LoadResult:
 
     staff: list[User] = field(default_factory=list)
     candidacies_added: int = 0
-    tickets: int = 0
+    tickets: int = 0  # the month's
+    recent: int = 0  # tickets of the last working hours (tickets/demo/recent.py)
     by_status: dict[Status, int] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -64,6 +66,7 @@ class Loading:
     progress: bool = False
     users: dict[str | None, User] = field(default_factory=dict)
     ids: dict[tuple[str, str], int] = field(default_factory=dict)
+    now: datetime = field(default_factory=utcnow)
 
     def catalog_id(self, table: str, key: str | None) -> int | None:
         return None if key is None else self.ids[(table, key)]
@@ -87,7 +90,8 @@ def load(*, now: datetime | None = None, progress: bool = False) -> LoadResult:
     catalog = read_catalog()
     if not catalog.states or not catalog.elections:
         raise DemoError("Faltan los catálogos: ejecute primero «flask catalogs load».")
-    loading = Loading(build_plan(catalog, now or utcnow()), LoadResult(), progress)
+    now = now or utcnow()
+    loading = Loading(build_plan(catalog, now), LoadResult(), progress, now=now)
     session = db.session()
     # The demo is the only writer while it loads: reloading every row after each of the
     # services' commits would only double the queries.
@@ -275,6 +279,7 @@ LOADERS: list[Callable[[Loading], None]] = [
     load_staff,
     load_candidacies,
     load_tickets,
+    load_recent,
     load_prep,
     load_training,
 ]

@@ -45,6 +45,8 @@ def summary(result: builder.LoadResult) -> list[str]:
     return [
         f"Datos de demostración cargados en {result.seconds:.1f} s.",
         f"{result.tickets} tickets recibidos en noviembre de 2021 — {by_status}.",
+        f"{result.recent} tickets de las últimas horas, para ver los plazos (SLA) en marcha: "
+        "unos a tiempo, otros en riesgo o vencidos.",
         f"Candidaturas independientes agregadas al catálogo: {result.candidacies_added}.",
         f"Personal de demostración: {staff}.",
         "Sus contraseñas son aleatorias y no se muestran; una persona administradora puede "

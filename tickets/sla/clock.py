@@ -142,3 +142,22 @@ def left(due_at: datetime | None, calendar: Calendar, now: datetime) -> timedelt
     if due_at <= now:
         return -used(calendar, [(due_at, Status.IN_PROGRESS)], now)
     return used(calendar, [(now, Status.IN_PROGRESS)], due_at)
+
+
+def rewind(calendar: Calendar, now: datetime, span: timedelta) -> datetime | None:
+    """The arrival that has used exactly ``span`` of running clock time by ``now``.
+
+    The demo uses it to place tickets at a chosen point of their targets; None when the
+    calendar has no counting time within MAX_DAYS before ``now``.
+    """
+    remaining = span
+    day = to_mx(now).date()
+    for _ in range(MAX_DAYS):
+        window = calendar.windows(day)
+        if window is not None and window[0] < now:
+            hi = min(window[1], now)
+            if hi - window[0] >= remaining:
+                return hi - remaining
+            remaining -= hi - window[0]
+        day -= timedelta(days=1)
+    return None
