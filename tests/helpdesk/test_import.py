@@ -87,6 +87,8 @@ def stored(app) -> dict[str, dict]:
                 "closed_at": t.closed_at,
                 "cancelled_at": t.cancelled_at,
                 "first_response_at": t.first_response_at,
+                "first_response_due_at": t.first_response_due_at,
+                "resolution_due_at": t.resolution_due_at,
                 "subject": t.subject,
                 "contact_email": t.contact_email,
                 "access_code_hash": t.access_code_hash,
@@ -160,6 +162,16 @@ def test_resolution_times_follow_the_status(app, runner, tmp_path):
     assert tickets["A-3"]["resolved_at"] is None
     assert tickets["A-3"]["first_response_at"] is None
     assert tickets["A-4"]["cancelled_at"] == parse_local("2021-11-20T10:00")
+
+
+def test_open_rows_get_sla_due_times_and_finished_rows_none(app, runner, tmp_path):
+    run_import(runner, write_csv(tmp_path / "bitacora.csv", GOOD_ROWS))
+
+    tickets = stored(app)
+    # Guerrero is in process on 1 December 2021: high priority, 30 min and 8 h round the clock.
+    assert tickets["A-3"]["first_response_due_at"] == parse_local("2021-12-01T01:00")
+    assert tickets["A-3"]["resolution_due_at"] == parse_local("2021-12-01T08:30")
+    assert {tickets[k]["resolution_due_at"] for k in ("A-1", "A-2", "A-4")} == {None}
 
 
 def test_each_imported_ticket_has_one_audit_event_naming_the_file(app, runner, tmp_path):
