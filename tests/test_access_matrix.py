@@ -20,6 +20,7 @@ from tickets.extensions import db, limiter
 from tickets.helpdesk import services
 from tickets.helpdesk.attachments import Upload
 from tickets.prep import services as prep_services
+from tickets.sla.models import NonWorkingDay
 from tickets.training import services as training_services
 from tickets.training.models import Modality
 
@@ -67,6 +68,7 @@ BY_BLUEPRINT = {
     "training": STAFF,
     "jobs": ADMIN,
     "reports": STAFF,
+    "sla": ADMIN,
 }
 
 
@@ -100,7 +102,8 @@ def world(app):
         election = Election(  # the matrix may delete it; never one of the loaded elections
             process=process("EXT-2021"), state=state("01"), election_day=date(2021, 12, 1)
         )
-        db.session.add(election)
+        day_off = NonWorkingDay(day=date(2021, 12, 12), description="Día del empleado")
+        db.session.add_all([election, day_off])
         db.session.commit()
         event = prep_services.record_event(
             users["supervisor"],
@@ -132,6 +135,7 @@ def world(app):
             "session_id": session.id,
             "month": "2021-11",
             "fmt": "csv",
+            "day_id": day_off.id,
         }
         ids = {name: user.id for name, user in users.items()}
         limiter.reset()

@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from tickets.portal.views import bp as portal_bp
     from tickets.prep.views import bp as prep_bp
     from tickets.reports.views import bp as reports_bp
+    from tickets.sla.views import bp as sla_bp
     from tickets.training.views import bp as training_bp
 
     for blueprint in (
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
         training_bp,
         reports_bp,
         jobs_bp,
+        sla_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", endpoint="index", view_func=_index)

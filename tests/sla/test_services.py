@@ -142,3 +142,16 @@ def test_the_requester_reads_the_promise_of_the_clock_that_applies_to_them(ctx, 
     assert in_process.due_at == mx("2021-11-14T17:30")
     after_the_process = explain(guerrero, now=mx("2022-02-01T10:00"))
     assert "8 horas hábiles (lunes a viernes" in after_the_process.promise
+
+
+def test_recomputing_after_an_admin_change_does_not_make_operators_conflict(ctx, operator):
+    ticket = cdmx_ticket(operator)
+    version = ticket.version
+    db.session.add(NonWorkingDay(day=mx("2021-11-16T12:00").date(), description="Asueto"))
+    sla.recompute_open_tickets(mx(SUNDAY))
+    db.session.commit()
+    assert ticket.resolution_due_at == mx("2021-11-17T17:00")
+    assert ticket.version == version  # an edit started before the change still saves
+    services.transition(
+        operator, ticket, Status.CANCELLED, expected_version=version, now=mx("2021-11-14T10:00")
+    )

@@ -136,11 +136,54 @@ def _met(due_at: datetime | None, now: datetime) -> bool:
 
 
 def recompute_open_tickets(now: datetime) -> int:
-    """After a policy or calendar change: new due times for every ticket still open."""
+    """After a policy or calendar change: new due times for every ticket still open.
+
+    One read of the open tickets and their status changes, one executemany UPDATE. The UPDATE
+    goes around the ORM on purpose: it must not bump the tickets' version, or an operator editing
+    a ticket at that moment would be told someone else changed it. Due times are derived data;
+    a concurrent edit of the priority or state recomputes them itself.
+    """
+    db.session.flush()
     calendars = Calendars()
-    tickets = db.session.scalars(
-        sa.select(Ticket).where(Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.id)
+    targets = {priority: targets_for(priority) for priority in Priority}
+    is_open = Ticket.status.in_(OPEN_STATUSES)
+    tickets = db.session.execute(
+        sa.select(Ticket.id, Ticket.received_at, Ticket.status, Ticket.priority, Ticket.state_id)
+        .where(is_open)
+        .order_by(Ticket.id)
     ).all()
-    for ticket in tickets:
-        apply(ticket, now, calendars)
-    return len(tickets)
+    changes: dict[int, list[tuple[datetime, Status]]] = defaultdict(list)
+    events = db.session.execute(
+        sa.select(AuditEvent.ticket_id, AuditEvent.at, AuditEvent.new)
+        .join(Ticket, AuditEvent.ticket_id == Ticket.id)
+        .where(is_open, AuditEvent.field == "status")
+        .order_by(AuditEvent.ticket_id, AuditEvent.at, AuditEvent.id)
+    )
+    for ticket_id, at, new in events:
+        if new in STATUS_VALUES:
+            changes[ticket_id].append((at, Status(new)))
+    values = []
+    for ticket_id, received_at, status, priority, state_id in tickets:
+        points = [(received_at, Status.NEW), *changes[ticket_id]]
+        if points[-1][1] is not status:
+            points.append((max(now, points[-1][0]), status))
+        calendar = calendars.of(state_id)
+        first = clock.due(calendar, points, targets[priority].first_response)
+        resolution = clock.due(calendar, points, targets[priority].resolution)
+        values.append(
+            {
+                "ticket_id": ticket_id,
+                "first_response_due_at": first.due_at,
+                "first_response_risk_at": first.risk_at,
+                "resolution_due_at": resolution.due_at,
+                "resolution_risk_at": resolution.risk_at,
+            }
+        )
+    if values:
+        table = Ticket.__table__
+        db.session.execute(
+            sa.update(table).where(table.c.id == sa.bindparam("ticket_id")),
+            values,
+        )
+        db.session.expire_all()  # everything was flushed above; loaded tickets re-read
+    return len(values)
