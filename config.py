@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 
 def _int(name: str, default: int) -> int:
@@ -50,6 +51,7 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     PASSWORD_HASH_METHOD = "scrypt"
     QUEUE_PAGE_SIZE = _int("QUEUE_PAGE_SIZE", 50)
+    DASHBOARD_REFRESH_SECONDS = _int("DASHBOARD_REFRESH_SECONDS", 30)  # the wall screen's refresh
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")  # links in e-mails
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # None: mails are written to the log
     MAIL_PORT = _int("MAIL_PORT", 25)
@@ -61,6 +63,12 @@ class Config:
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
     INVITATION_DAYS = _int("INVITATION_DAYS", 7)
     JOBS_KEEP_RUNS_DAYS = _int("JOBS_KEEP_RUNS_DAYS", 30)
+    BACKUP_DIR = os.environ.get("BACKUP_DIR")  # None -> instance/backups (SQLite copies)
+    BACKUP_KEEP = _int("BACKUP_KEEP", 14)
+    # Reverse proxies in front that append X-Forwarded-For / set X-Forwarded-Proto (nginx: 1).
+    # 0 trusts no header: a client could otherwise pick its own address for the rate limits.
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
+    PROXY_FIX_X_PROTO = _int("PROXY_FIX_X_PROTO", 0)
     PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
     PASSWORD_RESET_ADDRESS_LIMIT = os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "5 per hour")
     LOOKUP_RATE_LIMIT = os.environ.get("LOOKUP_RATE_LIMIT", "20 per minute;100 per hour")
@@ -90,6 +98,8 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     RATELIMIT_STORAGE_URI = "memory://"
+    # Jobs caught up in tests include the nightly copy: never into the checkout's instance/.
+    BACKUP_DIR = os.path.join(tempfile.gettempdir(), "mesatic-test-backups")
 
 
 CONFIGS = {

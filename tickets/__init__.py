@@ -33,12 +33,23 @@ def create_app(config_class: type | None = None, **overrides) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set; see README.md, Configuration")
     Path(app.instance_path).mkdir(exist_ok=True)
+    register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
     register_template_helpers(app)
     return app
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind nginx every request comes from 127.0.0.1: trust X-Forwarded-For/-Proto from as
+    many proxies as configured, so rate limits and logs see the client (docs/deploy.md)."""
+    x_for, x_proto = app.config.get("PROXY_FIX_X_FOR", 0), app.config.get("PROXY_FIX_X_PROTO", 0)
+    if x_for or x_proto:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto, x_host=0)
 
 
 def register_extensions(app: Flask) -> None:
@@ -113,6 +124,7 @@ def register_error_handlers(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     """`flask catalogs …`, `flask users …`, `flask tickets …`, `flask demo …`."""
     from tickets.accounts.cli import users_cli
+    from tickets.backups.cli import backup_cli
     from tickets.catalogs.cli import catalogs_cli
     from tickets.demo.cli import demo_cli
     from tickets.helpdesk.cli import tickets_cli
@@ -122,7 +134,7 @@ def register_cli(app: Flask) -> None:
     from tickets.reports.cli import reports_cli
 
     groups = (catalogs_cli, users_cli, tickets_cli, demo_cli, mail_cli, prep_cli, reports_cli)
-    for group in (*groups, jobs_cli):
+    for group in (*groups, jobs_cli, backup_cli):
         app.cli.add_command(group)
 
     @app.shell_context_processor

@@ -70,8 +70,9 @@ def test_run_once_of_an_unknown_job_lists_the_real_ones(runner):
     result = runner.invoke(args=["jobs", "run-once", "correo"])
 
     assert result.exit_code == 2
-    assert "No existe la tarea «correo». Tareas: mail, monthly-report, prune-runs." in (
-        result.output
+    assert (
+        "No existe la tarea «correo». Tareas: mail, sla-sweep, auto-close, "
+        "monthly-report, prune-runs, backup." in result.output
     )
 
 

@@ -131,5 +131,5 @@ def test_a_start_long_after_the_first_does_not_draft_anything(app):
 
     results = catch_up(app, JOBS, "programador-a", now=datetime(2021, 12, 10, tzinfo=UTC))
 
-    assert results == {}
+    assert "monthly-report" not in results  # (the nightly backup may catch up; not this)
     assert _reports(app) == []

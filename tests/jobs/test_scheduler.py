@@ -24,7 +24,14 @@ MX = ZoneInfo("America/Mexico_City")
 def test_build_scheduler_registers_the_jobs_without_starting(app):
     scheduler = build_scheduler(app, holder="prueba")
 
-    assert [job.id for job in scheduler.get_jobs()] == ["mail", "monthly-report", "prune-runs"]
+    assert [job.id for job in scheduler.get_jobs()] == [
+        "mail",
+        "sla-sweep",
+        "auto-close",
+        "monthly-report",
+        "prune-runs",
+        "backup",
+    ]
     assert scheduler.running is False
     assert str(scheduler.timezone) == "America/Mexico_City"
     job = scheduler.get_job("monthly-report")

@@ -1,8 +1,9 @@
 """Two `flask jobs run` processes on one PostgreSQL database: each tick runs exactly once.
 
 Each process runs the real command with a test job, "heartbeat", every 2 seconds on the clock
-(`JOBS_TEST_INTERVAL_SECONDS=2`), against the test database. The run table then shows which
-process ran which tick.
+(`JOBS_TEST_INTERVAL_SECONDS=2`), next to the real jobs (mail and sla-sweep every minute, the
+backup's catch-up at start…), against the test database. The run table then shows which process
+ran which tick, and each process's log which job functions it actually ran.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from apscheduler.triggers.cron import CronTrigger
 
 from tests.conftest import TEST_DATABASE_URL
 from tickets.extensions import db
+from tickets.jobs import runner, scheduler
 from tickets.jobs.models import JobRun
 
 pytestmark = pytest.mark.postgres
@@ -29,6 +32,8 @@ pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[2]
 INTERVAL = 2
 TTL = timedelta(seconds=2 * INTERVAL)  # heartbeat_job's lease
+WINDOW = 30  # seconds both processes run in the long test
+RAN = re.compile(r"(\S+) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d\d:\d\d): (correcta|error)")
 
 
 class SchedulerProcess:
@@ -128,10 +133,63 @@ def _holder_of(processes: dict[str, SchedulerProcess], holder: str) -> Scheduler
     return processes[holder]
 
 
+def _all_runs(app) -> Counter:
+    """(job, tick) -> rows in the run table, every job."""
+    with app.app_context():
+        rows = db.session.execute(sa.select(JobRun.job, JobRun.tick)).all()
+    return Counter((job, tick) for job, tick in rows)
+
+
+def _expected_ticks(app, start: datetime, end: datetime) -> set[tuple[str, str]]:
+    """Every (job, tick) the clock fired strictly inside (start, end): heartbeat, mail, sla…"""
+    tz = scheduler.timezone_of(app)
+    expected = set()
+    for job in (*scheduler.JOBS, scheduler.heartbeat_job(INTERVAL)):
+        trigger = CronTrigger(timezone=tz, **job.when)
+        fire = trigger.get_next_fire_time(None, start)
+        while fire is not None and fire < end:
+            expected.add((job.name, runner.tick_key(fire)))
+            fire = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
+    return expected
+
+
+def _assert_each_tick_ran_once(app, start: datetime, end: datetime, *processes) -> None:
+    """From the run table and from both logs: each tick in the window ran once, none missed."""
+    expected = _expected_ticks(app, start, end)
+    runs = _all_runs(app)
+    ran = _ran_in_logs(*processes)
+    inside = {key for key in runs if start < datetime.fromisoformat(key[1]) < end}
+    table = "\n".join(f"{job} {tick} rows={runs[job, tick]}" for job, tick in sorted(runs))
+    assert {"heartbeat", "mail", "sla-sweep"} <= {job for job, _tick in expected}
+    assert inside == expected, table  # no tick missed, none invented
+    assert {key: runs[key] for key in expected} == dict.fromkeys(expected, 1), table
+    assert {key: ran[key] for key in expected} == dict.fromkeys(expected, 1), table
+    # At start both processes tried the backup's catch-up (the latest 02:30): one ran it.
+    [backup] = [key for key in runs if key[0] == "backup"]
+    assert (runs[backup], ran[backup]) == (1, 1)
+
+
+def _ran_in_logs(*processes: SchedulerProcess) -> Counter:
+    """(job, tick) -> how many processes logged that they ran the job function for it."""
+    return Counter(
+        (job, tick) for process in processes for job, tick, _how in RAN.findall(process.output)
+    )
+
+
+def _start_so_a_minute_boundary_falls_inside() -> None:
+    """Start ~28 s past a minute: the 30 s window then holds a minute's tick (mail, sla-sweep)."""
+    second = time.time() % 60
+    if not 20 <= second <= 34:
+        time.sleep((28 - second) % 60)
+
+
 def test_two_schedulers_run_each_tick_once_and_a_clean_stop_hands_over_at_once(app, start):
+    _start_so_a_minute_boundary_falls_inside()
     a, b = start("a"), start("b")
     processes = {a.wait_started(): a, b.wait_started(): b}
-    time.sleep(3 * INTERVAL)
+    time.sleep(1)  # the catch-up runs (backup) end and both schedulers are started
+    window_start = datetime.now().astimezone()
+    time.sleep(WINDOW * 2 / 3)
     _sleep_to_mid_interval()
     leader_name = _leader(app)
     leader = _holder_of(processes, leader_name)
@@ -139,8 +197,13 @@ def test_two_schedulers_run_each_tick_once_and_a_clean_stop_hands_over_at_once(a
 
     handed_over_at = datetime.now().astimezone()
     assert leader.stop(signal.SIGTERM) == 0
-    time.sleep(3 * INTERVAL)
+    time.sleep(max(3 * INTERVAL, WINDOW - (handed_over_at - window_start).total_seconds()))
+    _sleep_to_mid_interval()
+    window_end = datetime.now().astimezone()
     assert standby.stop(signal.SIGTERM) == 0
+
+    assert (window_end - window_start).total_seconds() >= WINDOW
+    _assert_each_tick_ran_once(app, window_start, window_end, a, b)
 
     runs = _heartbeats(app)
     assert max(Counter(tick for tick, _h, _o in runs).values()) == 1  # each tick once

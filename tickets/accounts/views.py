@@ -299,7 +299,9 @@ def _token_page(template: str, form: PasswordForm, user: User):
         (render_template(template, form=form, user=user), 422 if form.errors else 200)
     )
     response.headers["Cache-Control"] = "no-store"  # the page's URL carries the token
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: the token never leaves the site either way, and over HTTPS
+    # Flask-WTF refuses a form POST that arrives without a same-origin Referer.
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

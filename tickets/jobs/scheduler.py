@@ -78,6 +78,29 @@ def prune_job_runs(now: datetime) -> str:
     return f"Ejecuciones de más de {days} días borradas: {deleted}"
 
 
+def sweep_sla(now: datetime) -> str:
+    """Issue 5: record new SLA breaches and tell the assignee and supervision once per breach."""
+    from tickets.sla.sweep import sweep
+
+    report = sweep(now)
+    return f"Incumplimientos nuevos: {report.breaches} · Avisos: {report.notices}"
+
+
+def close_resolved(now: datetime) -> str:
+    """Issue 5: close tickets resolved 5 working days ago that the requester did not answer."""
+    from tickets.helpdesk.autoclose import close_stale_resolved
+
+    closed = close_stale_resolved(now)
+    return f"Tickets cerrados automáticamente: {closed}"
+
+
+def back_up_database(now: datetime) -> str:
+    """Issue 5: nightly verified copy of the SQLite database, rotated; PostgreSQL uses pg_dump."""
+    from tickets.backups.services import nightly_backup
+
+    return nightly_backup(now)
+
+
 def heartbeat(now: datetime) -> str:
     """Test job (`flask jobs run --heartbeat N`): does nothing, so each tick shows in the table."""
     return "Latido"
@@ -92,6 +115,24 @@ JOBS: tuple[Job, ...] = (
         "Cada minuto",
         "Envía los correos pendientes de la bandeja de salida.",
         lease=timedelta(minutes=2),
+    ),
+    Job(
+        "sla-sweep",
+        sweep_sla,
+        {"minute": "*"},
+        "Revisión de plazos (SLA)",
+        "Cada minuto",
+        "Marca los tickets que vencieron su plazo y avisa una vez a la persona responsable y a "
+        "supervisión.",
+        lease=timedelta(minutes=2),
+    ),
+    Job(
+        "auto-close",
+        close_resolved,
+        {"minute": 5},
+        "Cierre automático de resueltos",
+        "Cada hora, al minuto 5",
+        "Cierra los tickets resueltos hace 5 días hábiles sin respuesta de quien los pidió.",
     ),
     Job(
         "monthly-report",
@@ -109,6 +150,16 @@ JOBS: tuple[Job, ...] = (
         "Limpieza del registro de ejecuciones",
         "Todos los días a las 03:30",
         "Borra del registro las ejecuciones de más de 30 días.",
+    ),
+    Job(
+        "backup",
+        back_up_database,
+        {"hour": 2, "minute": 30},
+        "Copia de seguridad de la base SQLite",
+        "Todos los días a las 02:30",
+        "Copia verificada de la base SQLite, con rotación; en PostgreSQL no aplica (pg_dump).",
+        lease=timedelta(hours=1),
+        catch_up=timedelta(days=1),  # a night missed while no scheduler ran is done at start
     ),
 )
 
