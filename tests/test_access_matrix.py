@@ -68,6 +68,7 @@ BY_BLUEPRINT = {
     "training": STAFF,
     "jobs": ADMIN,
     "reports": STAFF,
+    "dashboard": SUPERVISORS,
     "sla": ADMIN,
 }
 

@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     """Each feature's views; imports stay here so importing `tickets` never imports views."""
     from tickets.accounts.views import bp as accounts_bp
     from tickets.catalogs.views import bp as catalogs_bp
+    from tickets.dashboard.views import bp as dashboard_bp
     from tickets.helpdesk.views import bp as helpdesk_bp
     from tickets.jobs.views import bp as jobs_bp
     from tickets.portal.views import bp as portal_bp
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
         training_bp,
         reports_bp,
         jobs_bp,
+        dashboard_bp,
         sla_bp,
     ):
         app.register_blueprint(blueprint)

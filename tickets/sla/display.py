@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import g
+
+from tickets.core.db import utcnow
 from tickets.helpdesk.models import Status, Ticket
 from tickets.helpdesk.workflow import OPEN_STATUSES
 from tickets.sla import clock
@@ -43,15 +46,23 @@ def sla_state(ticket: Ticket, now: datetime, calendars: Calendars) -> SlaState |
         )
     else:
         target, due_at, risk_at = "Solución", ticket.resolution_due_at, ticket.resolution_risk_at
+    if ticket.status is Status.WAITING:
+        return SlaState("paused", target, "En pausa: espera a quien solicitó", None)
     if due_at is None:
-        if ticket.status is Status.WAITING:
-            return SlaState("paused", target, "En pausa: espera a quien solicitó", None)
         return None
     if due_at <= now:
         return SlaState("breached", target, f"Vencido hace {span_words(now - due_at)}", due_at)
     remaining = clock.left(due_at, calendars.of(ticket.state_id), now) or timedelta(0)
     level = "risk" if risk_at is not None and risk_at <= now else "ok"
     return SlaState(level, target, f"Quedan {span_words(remaining)}", due_at)
+
+
+def sla_cell(ticket: Ticket) -> SlaState | None:
+    """The template helper: the ticket's SLA now, with one calendar load per request."""
+    if "sla_calendars" not in g:
+        g.sla_calendars = Calendars()
+        g.sla_now = utcnow()
+    return sla_state(ticket, g.sla_now, g.sla_calendars)
 
 
 def span_words(span: timedelta) -> str:

@@ -2,8 +2,9 @@
 
 A target is *at risk* once 75% of it is used (``*_risk_at`` has passed) and *breached* once its due
 time has passed, while the ticket still owes it: the first response until someone answers, the
-resolution while the ticket is open. A stopped clock (waiting on the requester) has no due time,
-so a waiting ticket is neither.
+resolution while the ticket is open. A ticket waiting on its requester is neither: its clock is
+stopped and nobody at the desk can act on it (a target it had already missed stays recorded in
+``sla_breaches``).
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ import sqlalchemy as sa
 from tickets.helpdesk.models import Status, Ticket
 
 OPEN = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING)
+RUNNING = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS)  # open, with the clock running
 
 
 def owes_first_response() -> sa.ColumnElement[bool]:
-    return sa.and_(Ticket.status.in_(OPEN), Ticket.first_response_at.is_(None))
+    return sa.and_(Ticket.status.in_(RUNNING), Ticket.first_response_at.is_(None))
 
 
 def owes_resolution() -> sa.ColumnElement[bool]:
-    return Ticket.status.in_(OPEN)
+    return Ticket.status.in_(RUNNING)
 
 
 def breached(now: datetime) -> sa.ColumnElement[bool]:
