@@ -52,6 +52,8 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     QUEUE_PAGE_SIZE = _int("QUEUE_PAGE_SIZE", 50)
     DASHBOARD_REFRESH_SECONDS = _int("DASHBOARD_REFRESH_SECONDS", 30)  # the wall screen's refresh
+    # Open tickets an admin's SLA change recomputes in its own request; more go to the scheduler.
+    SLA_RECOMPUTE_INLINE_MAX = _int("SLA_RECOMPUTE_INLINE_MAX", 2000)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")  # links in e-mails
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # None: mails are written to the log
     MAIL_PORT = _int("MAIL_PORT", 25)

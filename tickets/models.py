@@ -27,7 +27,7 @@ from tickets.jobs.models import JobRun, SchedulerLease
 from tickets.notifications.models import OutboxMessage
 from tickets.prep.models import PrepEvent, PrepEventKind
 from tickets.reports.models import MonthlyReport, ReportDocument, ReportStatus
-from tickets.sla.models import NonWorkingDay, SlaBreach, SlaPolicy, SlaTarget
+from tickets.sla.models import NonWorkingDay, SlaBreach, SlaPolicy, SlaRecompute, SlaTarget
 from tickets.training.models import Modality, TrainingSession
 
 install_search_ddl()
@@ -58,6 +58,7 @@ __all__ = [
     "SchedulerLease",
     "SlaBreach",
     "SlaPolicy",
+    "SlaRecompute",
     "SlaTarget",
     "Role",
     "State",

@@ -327,3 +327,36 @@ def test_the_admin_menu_links_to_the_page(as_admin, client_as, world):
     assert 'href="/admin/sla/"' in as_admin.get("/admin/sla/").get_data(as_text=True)
     other = client_as(world["supervisor"]).get("/tickets/", follow_redirects=True)
     assert 'href="/admin/sla/"' not in other.get_data(as_text=True)
+
+
+def test_with_many_open_tickets_the_recompute_goes_to_the_next_sweep(app, client_as, ctx):
+    """Above SLA_RECOMPUTE_INLINE_MAX the admin's request only asks; the sweep does the work."""
+    from tickets.sla.sweep import sweep
+
+    boss = make_user(Role.ADMIN)
+    ticket = make_ticket(
+        boss,
+        now=parse_local("2021-11-14T09:30"),
+        organization=org("JL-09"),
+        process_id=None,
+        received_at=parse_local("2021-11-14T09:30"),
+    )
+    before = ticket.resolution_due_at
+    app.config["SLA_RECOMPUTE_INLINE_MAX"] = 0
+    try:
+        response = client_as(boss.id).post(
+            "/admin/sla/dias", data={"day": "2021-11-16", "description": "Asueto"}
+        )
+        page = client_as(boss.id).get("/admin/sla/").get_data(as_text=True)
+    finally:
+        app.config["SLA_RECOMPUTE_INLINE_MAX"] = 2000
+    assert response.status_code == 302
+    assert "Recalculando en segundo plano" in page
+    db.session.expire_all()
+    assert db.session.get(Ticket, ticket.id).resolution_due_at == before  # not yet
+
+    report = sweep(parse_local("2021-11-14T10:00"))
+
+    assert report.recomputed == 1
+    assert db.session.get(Ticket, ticket.id).resolution_due_at == parse_local("2021-11-17T17:00")
+    assert "Recalculando" not in client_as(boss.id).get("/admin/sla/").get_data(as_text=True)

@@ -83,7 +83,10 @@ def sweep_sla(now: datetime) -> str:
     from tickets.sla.sweep import sweep
 
     report = sweep(now)
-    return f"Incumplimientos nuevos: {report.breaches} · Avisos: {report.notices}"
+    text = f"Incumplimientos nuevos: {report.breaches} · Avisos: {report.notices}"
+    if report.recomputed is not None:
+        text = f"Vencimientos recalculados: {report.recomputed} · {text}"
+    return text
 
 
 def close_resolved(now: datetime) -> str:

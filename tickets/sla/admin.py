@@ -76,8 +76,8 @@ def _require_admin(actor: User) -> None:
 
 def update_policies(
     actor: User, values: Mapping[Priority, PolicyMinutes], now: datetime
-) -> int | None:
-    """Set the targets of all four priorities at once; returns how many open tickets were redone.
+) -> services.Recompute | None:
+    """Set the targets of all four priorities at once; returns what became of the open tickets.
 
     All four in one transaction because the admin edits them as one table: half a form saved
     would leave a mix of old and new targets that nobody chose. Only the rows
@@ -112,7 +112,7 @@ def update_policies(
         raise Conflict(
             "Otra persona guardó los plazos al mismo tiempo. Revíselos de nuevo."
         ) from exc
-    return _recompute_and_commit(now)
+    return _recompute_and_commit(actor, now)
 
 
 def _checked_policies(values: Mapping[Priority, PolicyMinutes]) -> dict[Priority, tuple[int, int]]:
@@ -196,7 +196,7 @@ def add_non_working_day(
     except IntegrityError as exc:
         db.session.rollback()
         raise ValidationFailed({"day": DUPLICATE_DAY}) from exc
-    _recompute_and_commit(now)
+    _recompute_and_commit(actor, now)
     return row
 
 
@@ -212,16 +212,17 @@ def remove_non_working_day(actor: User, day_id: int, now: datetime) -> NonWorkin
         raise NotFound("Ese día ya no está registrado.")
     db.session.delete(row)
     db.session.flush()
-    _recompute_and_commit(now)
+    _recompute_and_commit(actor, now)
     return row
 
 
-def _recompute_and_commit(now: datetime) -> int:
-    """The change and the new due times of every open ticket, in one commit."""
+def _recompute_and_commit(actor: User, now: datetime) -> services.Recompute:
+    """The change and the new due times of every open ticket (or the request for them), in one
+    commit."""
     db.session.flush()  # the clock reads policies and days from the database
-    count = services.recompute_open_tickets(now)
+    outcome = services.request_recompute(actor.id, now)
     commit()
-    return count
+    return outcome
 
 
 # --- What the page shows ---------------------------------------------------------------------

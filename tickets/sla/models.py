@@ -63,3 +63,18 @@ class SlaBreach(db.Model):
     notified: so.Mapped[int] = so.mapped_column(default=0)  # how many people were told
 
     ticket: so.Mapped[Ticket] = so.relationship()
+
+
+class SlaRecompute(db.Model):
+    """A recompute of every open ticket's due times, asked for by an admin's change.
+
+    With many open tickets the recompute takes seconds (docs/performance.md): then the admin's
+    request only writes this row and the next SLA sweep, in the scheduler, does the work.
+    """
+
+    __tablename__ = "sla_recomputes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    requested_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    requested_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    done_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

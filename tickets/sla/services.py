@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from tickets.catalogs.models import Election, ElectoralProcess
 from tickets.extensions import db
 from tickets.helpdesk.models import AuditEvent, Priority, Status, Ticket
 from tickets.helpdesk.workflow import OPEN_STATUSES
 from tickets.sla import clock
-from tickets.sla.models import NonWorkingDay, SlaPolicy
+from tickets.sla.models import NonWorkingDay, SlaPolicy, SlaRecompute
 
 
 @dataclass(frozen=True)
@@ -187,3 +188,48 @@ def recompute_open_tickets(now: datetime) -> int:
         )
         db.session.expire_all()  # everything was flushed above; loaded tickets re-read
     return len(values)
+
+
+@dataclass(frozen=True)
+class Recompute:
+    """What became of an admin's change: ``count`` open tickets, now or in the scheduler."""
+
+    count: int
+    deferred: bool
+
+
+def request_recompute(actor_id: int | None, now: datetime) -> Recompute:
+    """Recompute now when it is quick; otherwise leave it to the next sweep. Does not commit.
+
+    SLA_RECOMPUTE_INLINE_MAX (2,000 by default, about a second) is how many open tickets the
+    admin's own request may recompute; a desk with more gets the work done in the scheduler.
+    """
+    db.session.flush()
+    open_count = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Ticket).where(Ticket.status.in_(OPEN_STATUSES))
+    )
+    if open_count <= current_app.config.get("SLA_RECOMPUTE_INLINE_MAX", 2000):
+        return Recompute(recompute_open_tickets(now), deferred=False)
+    db.session.add(SlaRecompute(requested_at=now, requested_by_id=actor_id))
+    return Recompute(open_count, deferred=True)
+
+
+def run_pending_recompute(now: datetime) -> int | None:
+    """The sweep's first step: do the recomputes admins asked for; None when none was pending."""
+    pending = db.session.scalars(
+        sa.select(SlaRecompute).where(SlaRecompute.done_at.is_(None)).with_for_update()
+    ).all()
+    if not pending:
+        return None
+    count = recompute_open_tickets(now)
+    for row in db.session.scalars(sa.select(SlaRecompute).where(SlaRecompute.done_at.is_(None))):
+        row.done_at = now
+    return count
+
+
+def recompute_pending() -> bool:
+    """True while an admin's change waits for the scheduler to recompute due times."""
+    return (
+        db.session.scalar(sa.select(SlaRecompute.id).where(SlaRecompute.done_at.is_(None)).limit(1))
+        is not None
+    )

@@ -23,6 +23,7 @@ from tickets.helpdesk.models import Ticket
 from tickets.notifications.services import enqueue
 from tickets.sla import queries
 from tickets.sla.models import SlaBreach, SlaTarget
+from tickets.sla.services import run_pending_recompute
 
 TARGET_LABELS = {
     SlaTarget.FIRST_RESPONSE: "primera respuesta",
@@ -35,6 +36,7 @@ DIGEST_LIMIT = 100  # lines in one supervisor summary; the rest are counted, and
 class SweepReport:
     breaches: int = 0
     notices: int = 0
+    recomputed: int | None = None  # open tickets recomputed for an admin's change, if any
 
 
 DUE_COLUMNS = {
@@ -69,8 +71,13 @@ def new_breaches(target: SlaTarget, now: datetime) -> list[Ticket]:
 
 
 def sweep(now: datetime) -> SweepReport:
-    """Record and announce every new breach; one transaction."""
-    report = SweepReport()
+    """Do any recompute an admin asked for, then record and announce every new breach.
+
+    The recompute commits on its own first, so the breaches are judged on the new due times.
+    """
+    report = SweepReport(recomputed=run_pending_recompute(now))
+    if report.recomputed is not None:
+        commit()
     found: list[tuple[Ticket, SlaTarget, datetime]] = []
     for target in SlaTarget:
         for ticket in new_breaches(target, now):

@@ -10,7 +10,7 @@ from tickets.core.errors import Conflict, NotFound, ValidationFailed
 from tickets.core.forms import put_errors_on_form
 from tickets.core.timeutil import long_date, to_mx
 from tickets.helpdesk.models import Priority
-from tickets.sla import admin
+from tickets.sla import admin, services
 from tickets.sla.forms import NonWorkingDayForm, PoliciesForm
 
 bp = Blueprint("sla", __name__, url_prefix="/admin/sla")
@@ -32,13 +32,13 @@ def save_policies():
     form = PoliciesForm()
     if form.validate_on_submit():
         try:
-            count = admin.update_policies(current_actor(), _policy_values(form), utcnow())
+            outcome = admin.update_policies(current_actor(), _policy_values(form), utcnow())
         except ValidationFailed as exc:
             put_errors_on_form(form, exc.fields)
         except Conflict as exc:
             form.form_errors.append(exc.message)
         else:
-            flash(_saved_message(count), "success")
+            flash(_saved_message(outcome), "success")
             return redirect(url_for(".index"))
     return _page(policies_form=form)
 
@@ -91,9 +91,15 @@ def _policy_values(form: PoliciesForm) -> dict[Priority, admin.PolicyMinutes]:
     }
 
 
-def _saved_message(count: int | None) -> str:
-    if count is None:
+def _saved_message(outcome) -> str:
+    if outcome is None:
         return "No hubo cambios en los plazos."
+    count = outcome.count
+    if outcome.deferred:
+        return (
+            f"Plazos guardados. Los vencimientos de {count:,} tickets abiertos se recalculan en "
+            "segundo plano durante el próximo minuto."
+        )
     if count == 0:
         return "Plazos guardados. No hay tickets abiertos que recalcular."
     tickets = "ticket abierto" if count == 1 else "tickets abiertos"
@@ -115,5 +121,6 @@ def _page(policies_form: PoliciesForm | None = None, day_form: NonWorkingDayForm
         holidays=admin.official_holidays(year, year + 1),
         years=(year, year + 1),
         targets=TARGETS,
+        recompute_pending=services.recompute_pending(),
     )
     return page, (422 if policies_form.errors or day_form.errors else 200)
