@@ -9,6 +9,11 @@
 # Starts gunicorn (2 sync workers) for wsgi:app on 127.0.0.1:$APP_PORT (8001) and for
 # bench/bare.py on 127.0.0.1:$BARE_PORT (8002), logs in once (bench/prepare_load.py), warms
 # each page for 5 s, then measures it for DURATION; outputs go to bench/out/LABEL/.
+#
+# PAIRED_ROUNDS=N (default 0: off) then measures each page N more times in windows of
+# PAIRED_WINDOW (5s) that alternate with the bare page (bare, page, bare, page...), so that a
+# change in other people's load hits both sides of the ratio alike; summarize.py reports the
+# ratio of their request counts as "paired cost vs bare".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +24,8 @@ CONNS=${4:-4}
 APP_PORT=${APP_PORT:-8001}
 BARE_PORT=${BARE_PORT:-8002}
 WORKERS=${WORKERS:-2}
+PAIRED_ROUNDS=${PAIRED_ROUNDS:-0}
+PAIRED_WINDOW=${PAIRED_WINDOW:-5s}
 OUT="bench/out/$LABEL"
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -65,6 +72,24 @@ load bare "http://127.0.0.1:$BARE_PORT/"
 load queue "http://127.0.0.1:$APP_PORT$QUEUE_PATH" cookie
 load search "http://127.0.0.1:$APP_PORT$SEARCH_PATH" cookie
 load detail "http://127.0.0.1:$APP_PORT$DETAIL_PATH" cookie
+
+paired() {  # name url: PAIRED_ROUNDS windows of the bare page, each followed by one of the page
+  local name=$1 url=$2 round
+  local app_headers=(-H "User-Agent: $USER_AGENT" -H "Cookie: $COOKIE")
+  for round in $(seq 1 "$PAIRED_ROUNDS"); do
+    wrk -t2 -c"$CONNS" -d"$PAIRED_WINDOW" --timeout 30s --latency -H "User-Agent: $USER_AGENT" \
+      "http://127.0.0.1:$BARE_PORT/" >"$OUT/paired_${name}_bare_$round.txt"
+    wrk -t2 -c"$CONNS" -d"$PAIRED_WINDOW" --timeout 30s --latency "${app_headers[@]}" "$url" \
+      >"$OUT/paired_${name}_$round.txt"
+  done
+  echo "load average after paired $name: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/pages.txt"
+}
+
+if [ "$PAIRED_ROUNDS" -gt 0 ]; then
+  paired queue "http://127.0.0.1:$APP_PORT$QUEUE_PATH"
+  paired search "http://127.0.0.1:$APP_PORT$SEARCH_PATH"
+  paired detail "http://127.0.0.1:$APP_PORT$DETAIL_PATH"
+fi
 
 # The session must still be valid after the runs (a redirect to /login would be a 302 that
 # wrk counts as success).

@@ -58,7 +58,27 @@ def table(folder: Path) -> str:
             f"| {label} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | {ratio} | "
             f"{r['non2xx']}{' ' + r['errors'] if r['errors'] else ''} |"
         )
-    return "\n".join(lines)
+    return "\n".join(lines + paired(folder))
+
+
+def paired(folder: Path) -> list[str]:
+    """The alternating windows of run_load.sh (PAIRED_ROUNDS): bare requests ÷ page requests,
+    summed over the rounds, and the spread of the per-round ratios."""
+    lines = []
+    for key, label in PAGES[1:]:
+        pages = sorted(folder.glob(f"paired_{key}_[0-9]*.txt"))
+        if not pages:
+            continue
+        bare = [parse(folder / f"paired_{key}_bare_{p.stem.rsplit('_', 1)[1]}.txt") for p in pages]
+        page = [parse(p) for p in pages]
+        ratios = [b["requests"] / max(p["requests"], 1) for b, p in zip(bare, page, strict=True)]
+        total = sum(b["requests"] for b in bare) / max(sum(p["requests"] for p in page), 1)
+        lines.append(
+            f"| {label}, paired ({len(pages)} alternating windows) | — | — | — | "
+            f"**{total:.2f}×** (rounds {min(ratios):.2f}–{max(ratios):.2f}×) | "
+            f"{sum(p['non2xx'] for p in page)} |"
+        )
+    return lines
 
 
 if __name__ == "__main__":

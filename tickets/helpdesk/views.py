@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -19,7 +20,7 @@ from tickets.core.errors import Conflict, DomainError, ValidationFailed
 from tickets.core.forms import flash_form_errors, put_errors_on_form
 from tickets.helpdesk import forms, permissions, queries, services
 from tickets.helpdesk.attachments import path_for
-from tickets.helpdesk.models import Status
+from tickets.helpdesk.models import Priority, Status
 from tickets.helpdesk.workflow import ALLOWED_MOVES, MOVE_LABELS, STATUS_LABELS
 
 bp = Blueprint("helpdesk", __name__, url_prefix="/tickets")
@@ -36,8 +37,16 @@ def queue():
     filters, ignored = form.filters()
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     per_page = current_app.config["QUEUE_PAGE_SIZE"]
-    result = queries.queue(current_actor(), filters, page=page, per_page=per_page)
-    return render_template("helpdesk/queue.html", form=form, result=result, ignored=ignored)
+    result = queries.queue_rows(current_actor(), filters, page=page, per_page=per_page)
+    return render_template(
+        "helpdesk/queue.html",
+        form=form,
+        result=result,
+        ignored=ignored,
+        # A folio is letters, digits and hyphens: the row links need one url_for, not fifty.
+        detail_url=url_for(".detail", folio="-").removesuffix("-"),
+        **_badges(),
+    )
 
 
 @bp.route("/nuevo", methods=["GET", "POST"])
@@ -180,19 +189,39 @@ def _attempt(done: str, operation, actor, ticket, argument, version: int | None)
         flash(done, "success")
 
 
+def _badges() -> dict[str, dict]:
+    """Every status and priority badge rendered once per page: a queue row shows two, twice."""
+    status_badge = get_template_attribute("helpdesk/_macros.html", "status_badge")
+    priority_badge = get_template_attribute("helpdesk/_macros.html", "priority_badge")
+    return {
+        "status_badges": {s: status_badge(s) for s in Status},
+        "priority_badges": {p: priority_badge(p) for p in Priority},
+    }
+
+
 def _detail_page(actor, ticket, comment_form=None, status: int = 200):
+    """The ticket page. A closed or cancelled ticket (most of the desk's history) offers neither
+    the assignee select nor a status move, so it builds neither form nor loads the staff list."""
     version = ticket.version
-    assign_form = forms.AssignForm(formdata=None, version=version)
-    assign_form.load_choices(queries.staff_users(), current=ticket.assignee)
-    assign_form.assignee_id.data = str(ticket.assignee_id or "")
+    show_assign = ticket.status not in (Status.CLOSED, Status.CANCELLED) and (
+        permissions.can_assign(actor, ticket, None)
+    )
+    assign_form = None
+    if show_assign:
+        assign_form = forms.AssignForm(formdata=None, version=version)
+        assign_form.load_choices(queries.staff_users(), current=ticket.assignee)
+        assign_form.assignee_id.data = str(ticket.assignee_id or "")
+    moves = _moves(ticket)
+    can_cancel = Status.CANCELLED in ALLOWED_MOVES[ticket.status]
+    status_form = forms.StatusForm(formdata=None, version=version) if moves or can_cancel else None
     context = {
         "ticket": ticket,
         "timeline": queries.timeline(actor, ticket),
         "assign_form": assign_form,
-        "can_assign": permissions.can_assign(actor, ticket, None),
-        "status_form": forms.StatusForm(formdata=None, version=version),
-        "moves": _moves(ticket),
-        "can_cancel": Status.CANCELLED in ALLOWED_MOVES[ticket.status],
+        "show_assign": show_assign,
+        "status_form": status_form,
+        "moves": moves,
+        "can_cancel": can_cancel,
         "comment_form": comment_form or forms.CommentForm(formdata=None, version=version),
     }
     return render_template("helpdesk/detail.html", **context), status
