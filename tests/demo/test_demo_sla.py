@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
+from tickets.accounts.models import Role, User
 from tickets.core.db import utcnow
 from tickets.core.timeutil import to_mx
 from tickets.extensions import db
@@ -41,7 +42,17 @@ def swept(app):
         )
         today = sum(1 for t in recent if to_mx(t.received_at).date() == to_mx(now).date())
         first, second = sweep(now), sweep(now)  # the same minute, as a second process would
+        supervisor_id = db.session.scalar(
+            sa.select(User.id).where(User.role == Role.SUPERVISOR, User.is_system.is_(False))
+        )
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"], session["_fresh"] = str(supervisor_id), True
         snapshot = {
+            "dashboard": client.get("/tablero/").get_data(as_text=True),
+            "breached_count": db.session.scalar(
+                sa.select(sa.func.count()).select_from(Ticket).where(queries.breached(utcnow()))
+            ),
             "levels": levels,
             "today": today,
             "breached": breached,
@@ -92,3 +103,10 @@ def test_recent_tickets_show_every_state_of_the_clock_whatever_the_hour(swept):
     levels = swept["levels"]
     assert levels["ok"] >= 3 and levels["risk"] >= 5 and levels["breached"] >= 3, levels
     assert swept["today"] >= 4  # the dashboard's volume by hour has something to show
+
+
+def test_the_supervisor_dashboard_shows_the_demo_breaches(swept):
+    page = swept["dashboard"]
+    assert "Plazo vencido" in page
+    assert f'id="total-vencidos">{swept["breached_count"]}<' in page
+    assert swept["breached_count"] > 0
