@@ -136,6 +136,15 @@ def _met(due_at: datetime | None, now: datetime) -> bool:
     return due_at is None or now <= due_at
 
 
+DUE_NAMES = (
+    "first_response_due_at",
+    "first_response_risk_at",
+    "resolution_due_at",
+    "resolution_risk_at",
+)
+DUE_COLUMNS = tuple(getattr(Ticket, name) for name in DUE_NAMES)
+
+
 def recompute_open_tickets(now: datetime) -> int:
     """After a policy or calendar change: new due times for every ticket still open.
 
@@ -149,7 +158,14 @@ def recompute_open_tickets(now: datetime) -> int:
     targets = {priority: targets_for(priority) for priority in Priority}
     is_open = Ticket.status.in_(OPEN_STATUSES)
     tickets = db.session.execute(
-        sa.select(Ticket.id, Ticket.received_at, Ticket.status, Ticket.priority, Ticket.state_id)
+        sa.select(
+            Ticket.id,
+            Ticket.received_at,
+            Ticket.status,
+            Ticket.priority,
+            Ticket.state_id,
+            *DUE_COLUMNS,
+        )
         .where(is_open)
         .order_by(Ticket.id)
     ).all()
@@ -164,22 +180,16 @@ def recompute_open_tickets(now: datetime) -> int:
         if new in STATUS_VALUES:
             changes[ticket_id].append((at, Status(new)))
     values = []
-    for ticket_id, received_at, status, priority, state_id in tickets:
+    for ticket_id, received_at, status, priority, state_id, *stored in tickets:
         points = [(received_at, Status.NEW), *changes[ticket_id]]
         if points[-1][1] is not status:
             points.append((max(now, points[-1][0]), status))
         calendar = calendars.of(state_id)
         first = clock.due(calendar, points, targets[priority].first_response)
         resolution = clock.due(calendar, points, targets[priority].resolution)
-        values.append(
-            {
-                "ticket_id": ticket_id,
-                "first_response_due_at": first.due_at,
-                "first_response_risk_at": first.risk_at,
-                "resolution_due_at": resolution.due_at,
-                "resolution_risk_at": resolution.risk_at,
-            }
-        )
+        new = (first.due_at, first.risk_at, resolution.due_at, resolution.risk_at)
+        if tuple(stored) != new:  # rows left alone keep PostgreSQL's index-only scans cheap
+            values.append({"ticket_id": ticket_id, **dict(zip(DUE_NAMES, new, strict=True))})
     if values:
         table = Ticket.__table__
         db.session.execute(
@@ -187,7 +197,7 @@ def recompute_open_tickets(now: datetime) -> int:
             values,
         )
         db.session.expire_all()  # everything was flushed above; loaded tickets re-read
-    return len(values)
+    return len(tickets)
 
 
 @dataclass(frozen=True)
