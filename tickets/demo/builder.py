@@ -229,8 +229,15 @@ def _catalog_ids(plan: Plan) -> dict[tuple[str, str], int]:
 
 
 def _replay(loading: Loading, plan: TicketPlan) -> None:
-    request = plan.request
-    data = TicketData(
+    data = ticket_data(loading, plan.request, plan.received_at)
+    ticket, _code = services.open_ticket(loading.users[plan.opened_by], data, now=plan.opened_at)
+    for step in plan.steps:
+        ACTIONS[step.action](loading, ticket, step)
+
+
+def ticket_data(loading: Loading, request, received_at: datetime) -> TicketData:
+    """What the operator typed for ``request``, with catalog keys turned into ids."""
+    return TicketData(
         requester_type=RequesterType(request.requester_type),
         organization_id=loading.catalog_id("organizations", request.organization_key),
         contact_name=request.contact_name,
@@ -244,11 +251,8 @@ def _replay(loading: Loading, plan: TicketPlan) -> None:
         priority=request.priority,
         subject=request.subject,
         description=request.description,
-        received_at=plan.received_at,
+        received_at=received_at,
     )
-    ticket, _code = services.open_ticket(loading.users[plan.opened_by], data, now=plan.opened_at)
-    for step in plan.steps:
-        ACTIONS[step.action](loading, ticket, step)
 
 
 def _assign(loading: Loading, ticket: Ticket, step: Step) -> None:

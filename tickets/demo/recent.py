@@ -10,13 +10,12 @@ month's requests as ordinary activity (no process is open today) and go through 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from tickets.catalogs.models import RequesterType
 from tickets.core.timeutil import to_mx
 from tickets.helpdesk import services
 from tickets.helpdesk.models import Priority, Status
-from tickets.helpdesk.validation import TicketData
 from tickets.sla import clock
 from tickets.sla.services import Calendars, targets_for
 
@@ -72,22 +71,10 @@ def _arrival_for(calendar, now: datetime, budget: timedelta, share: float) -> da
 
 
 def _open(loading, request, priority: Priority, received: datetime, opener: str):
-    data = TicketData(
-        requester_type=RequesterType(request.requester_type),
-        organization_id=loading.catalog_id("organizations", request.organization_key),
-        contact_name=request.contact_name,
-        contact_email=request.contact_email,
-        contact_phone=request.contact_phone,
-        state_id=loading.catalog_id("states", request.state_key),
-        process_id=None,
-        system_id=loading.catalog_id("systems", request.system_key),
-        category_id=loading.catalog_id("categories", request.category_key),
-        channel=request.channel,
-        priority=priority,
-        subject=request.subject,
-        description=request.description,
-        received_at=received,
-    )
+    """The month's request again, today, as ordinary activity (no process is open now)."""
+    from tickets.demo.builder import ticket_data
+
+    data = replace(ticket_data(loading, request, received), priority=priority, process_id=None)
     ticket, _code = services.open_ticket(loading.users[opener], data, now=received)
     return ticket
 
