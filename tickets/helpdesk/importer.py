@@ -49,7 +49,6 @@ from tickets.helpdesk.search import build_search_text
 from tickets.helpdesk.services import EDITABLE_FIELDS
 from tickets.helpdesk.validation import CLOCK_SKEW, TicketData
 from tickets.helpdesk.workflow import OPEN_STATUSES, STATUS_LABELS
-from tickets.sla import clock
 from tickets.sla import services as sla
 
 COLUMNS = (
@@ -701,28 +700,12 @@ def _sla_values(row: _Valid, now: datetime, calendars, targets) -> dict[str, Any
     missed verdict would be invented (and the clock walk per row would slow a 100,000-row
     history for nothing).
     """
-    empty = dict.fromkeys(
-        (
-            "first_response_due_at",
-            "first_response_risk_at",
-            "resolution_due_at",
-            "resolution_risk_at",
-        )
-    )
     if row.status not in OPEN_STATUSES:
-        return empty
-    timeline = [(row.data.received_at, Status.NEW)]
-    if row.status is Status.WAITING:
-        timeline.append((max(now, row.data.received_at), Status.WAITING))
+        return dict.fromkeys(sla.DUE_NAMES)
+    points = sla.status_points(row.data.received_at, [], row.status, now)
     calendar = calendars.of(row.data.state_id)
-    first = clock.due(calendar, timeline, targets[row.data.priority].first_response)
-    resolution = clock.due(calendar, timeline, targets[row.data.priority].resolution)
-    return {
-        "first_response_due_at": first.due_at,
-        "first_response_risk_at": first.risk_at,
-        "resolution_due_at": resolution.due_at,
-        "resolution_risk_at": resolution.risk_at,
-    }
+    times = sla.due_times(calendar, points, targets[row.data.priority])
+    return dict(zip(sla.DUE_NAMES, times, strict=True))
 
 
 def _write_batch(values: list[dict[str, Any]], audit_events) -> None:

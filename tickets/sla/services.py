@@ -93,19 +93,41 @@ class Calendars:
         return self._cache[state_id]
 
 
+DUE_NAMES = (
+    "first_response_due_at",
+    "first_response_risk_at",
+    "resolution_due_at",
+    "resolution_risk_at",
+)
+DUE_COLUMNS = tuple(getattr(Ticket, name) for name in DUE_NAMES)
+
+
 def timeline(ticket: Ticket, now: datetime) -> list[tuple[datetime, Status]]:
     """The ticket's statuses over time: arrival, each recorded change, and the one it has now."""
-    points: list[tuple[datetime, Status]] = [(ticket.received_at, Status.NEW)]
+    changes = []
     if ticket.id is not None:
         rows = db.session.execute(
             sa.select(AuditEvent.at, AuditEvent.new)
             .where(AuditEvent.ticket_id == ticket.id, AuditEvent.field == "status")
             .order_by(AuditEvent.at, AuditEvent.id)
         )
-        points += [(at, Status(new)) for at, new in rows if new in STATUS_VALUES]
-    if points[-1][1] is not ticket.status:
-        points.append((max(now, points[-1][0]), ticket.status))
+        changes = [(at, Status(new)) for at, new in rows if new in STATUS_VALUES]
+    return status_points(ticket.received_at, changes, ticket.status, now)
+
+
+def status_points(received_at, changes, status: Status, now: datetime):
+    """Arrival as new, the recorded changes, then ``status`` from ``now`` if it is not the last."""
+    points: list[tuple[datetime, Status]] = [(received_at, Status.NEW), *changes]
+    if points[-1][1] is not status:
+        points.append((max(now, points[-1][0]), status))
     return points
+
+
+def due_times(calendar: clock.Calendar, points, targets: Targets) -> tuple:
+    """Both targets' due and risk instants, in DUE_NAMES order."""
+    first = clock.due(calendar, points, targets.first_response)
+    resolution = clock.due(calendar, points, targets.resolution)
+    return first.due_at, first.risk_at, resolution.due_at, resolution.risk_at
 
 
 def apply(ticket: Ticket, now: datetime, calendars: Calendars | None = None) -> None:
@@ -118,10 +140,8 @@ def apply(ticket: Ticket, now: datetime, calendars: Calendars | None = None) -> 
         calendar = (calendars or Calendars()).of(ticket.state_id)
         points = timeline(ticket, now)
         targets = targets_for(ticket.priority)
-    first = clock.due(calendar, points, targets.first_response)
-    ticket.first_response_due_at, ticket.first_response_risk_at = first.due_at, first.risk_at
-    resolution = clock.due(calendar, points, targets.resolution)
-    ticket.resolution_due_at, ticket.resolution_risk_at = resolution.due_at, resolution.risk_at
+    for name, value in zip(DUE_NAMES, due_times(calendar, points, targets), strict=True):
+        setattr(ticket, name, value)
 
 
 def record_first_response(ticket: Ticket, now: datetime) -> None:
@@ -134,15 +154,6 @@ def record_resolution(ticket: Ticket, now: datetime) -> None:
 
 def _met(due_at: datetime | None, now: datetime) -> bool:
     return due_at is None or now <= due_at
-
-
-DUE_NAMES = (
-    "first_response_due_at",
-    "first_response_risk_at",
-    "resolution_due_at",
-    "resolution_risk_at",
-)
-DUE_COLUMNS = tuple(getattr(Ticket, name) for name in DUE_NAMES)
 
 
 def recompute_open_tickets(now: datetime) -> int:
@@ -181,13 +192,8 @@ def recompute_open_tickets(now: datetime) -> int:
             changes[ticket_id].append((at, Status(new)))
     values = []
     for ticket_id, received_at, status, priority, state_id, *stored in tickets:
-        points = [(received_at, Status.NEW), *changes[ticket_id]]
-        if points[-1][1] is not status:
-            points.append((max(now, points[-1][0]), status))
-        calendar = calendars.of(state_id)
-        first = clock.due(calendar, points, targets[priority].first_response)
-        resolution = clock.due(calendar, points, targets[priority].resolution)
-        new = (first.due_at, first.risk_at, resolution.due_at, resolution.risk_at)
+        points = status_points(received_at, changes[ticket_id], status, now)
+        new = due_times(calendars.of(state_id), points, targets[priority])
         if tuple(stored) != new:  # rows left alone keep PostgreSQL's index-only scans cheap
             values.append({"ticket_id": ticket_id, **dict(zip(DUE_NAMES, new, strict=True))})
     if values:
@@ -232,7 +238,7 @@ def run_pending_recompute(now: datetime) -> int | None:
     if not pending:
         return None
     count = recompute_open_tickets(now)
-    for row in db.session.scalars(sa.select(SlaRecompute).where(SlaRecompute.done_at.is_(None))):
+    for row in pending:
         row.done_at = now
     return count
 
