@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from babel.dates import format_date
@@ -263,20 +262,12 @@ def month_label(month: str) -> str:
 
 def notify_report_drafted(month: str) -> int:
     """One outbox mail to every enabled supervisor and admin; commits; returns how many."""
-    from tickets.accounts.models import Role, User
+    from tickets.accounts.models import Role
+    from tickets.accounts.queries import active_people
     from tickets.core.session import commit
-    from tickets.extensions import db
     from tickets.notifications.services import enqueue
 
-    people = db.session.scalars(
-        sa.select(User)
-        .where(
-            User.role.in_([Role.SUPERVISOR, Role.ADMIN]),
-            User.is_enabled.is_(True),
-            User.is_system.is_(False),
-        )
-        .order_by(User.id)
-    ).all()
+    people = active_people(Role.SUPERVISOR, Role.ADMIN)
     label = month_label(month)
     for person in people:
         enqueue(

@@ -16,7 +16,8 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from tickets.accounts.models import Role, User
+from tickets.accounts.models import Role
+from tickets.accounts.queries import active_people
 from tickets.core.session import commit
 from tickets.extensions import db
 from tickets.helpdesk.models import Ticket
@@ -97,7 +98,7 @@ def sweep(now: datetime) -> SweepReport:
 
 def _tell_assignee(ticket: Ticket, target: SlaTarget, due_at: datetime) -> int:
     person = ticket.assignee
-    if person is None or not person.is_enabled or person.is_system:
+    if person is None or not person.is_active:
         return 0
     enqueue(
         "sla_breach",
@@ -113,11 +114,7 @@ def _tell_assignee(ticket: Ticket, target: SlaTarget, due_at: datetime) -> int:
 
 
 def _tell_supervisors(found: list[tuple[Ticket, SlaTarget, datetime]]) -> int:
-    supervisors = db.session.scalars(
-        sa.select(User)
-        .where(User.role == Role.SUPERVISOR, User.is_enabled.is_(True), User.is_system.is_(False))
-        .order_by(User.id)
-    ).all()
+    supervisors = active_people(Role.SUPERVISOR)
     lines = [
         {"ticket": ticket, "target_label": TARGET_LABELS[target], "due_at": due_at}
         for ticket, target, due_at in found[:DIGEST_LIMIT]
