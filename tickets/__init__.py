@@ -57,7 +57,7 @@ def register_extensions(app: Flask) -> None:
     from tickets import models  # noqa: F401  (every model registered before Alembic looks)
     from tickets.accounts.auth import init_login
     from tickets.core.db import include_object, render_item
-    from tickets.core.dbsetup import configure_engine_events
+    from tickets.core.dbsetup import configure_engine_events, end_read_only_requests_with_commit
     from tickets.core.security import register_security_headers
     from tickets.extensions import babel, bootstrap, csrf, db, limiter, migrate
 
@@ -73,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     register_security_headers(app)
     with app.app_context():
         configure_engine_events(db.engine)
+    end_read_only_requests_with_commit(app, db)
 
 
 def register_blueprints(app: Flask) -> None:
