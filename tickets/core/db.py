@@ -66,7 +66,12 @@ def render_item(type_, obj, autogen_context):
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Alembic hook: leave the search machinery (FTS5 tables, GIN index) to its own DDL."""
-    if name and (name.startswith("tickets_fts") or name in ("ix_tickets_search", "search_vector")):
+    """Alembic hook: leave the search machinery (FTS5 tables, GIN index, keys) to its own DDL.
+
+    PostgreSQL: ix_tickets_search, search_vector; SQLite: tickets_fts*, the FTS5 key column
+    search_key and its index ix_tickets_search_key.
+    """
+    searched = ("ix_tickets_search", "search_vector", "search_key", "ix_tickets_search_key")
+    if name and (name.startswith("tickets_fts") or name in searched):
         return False
     return True

@@ -26,15 +26,20 @@ class SlaState:
 
     @property
     def css(self) -> str:
-        return {
-            "ok": "text-body",
-            "risk": "text-warning-emphasis bg-warning-subtle",
-            "breached": "text-danger-emphasis bg-danger-subtle fw-semibold",
-            "paused": "text-body-secondary",
-        }[self.level]
+        return LEVEL_CSS[self.level]
 
 
-def sla_state(ticket: Ticket, now: datetime, calendars: Calendars) -> SlaState | None:
+LEVEL_CSS = {
+    "ok": "text-body",
+    "risk": "text-warning-emphasis bg-warning-subtle",
+    "breached": "text-danger-emphasis bg-danger-subtle fw-semibold",
+    "paused": "text-body-secondary",
+}
+
+
+def sla_state(
+    ticket: Ticket, now: datetime, calendars: Calendars | RequestCalendars
+) -> SlaState | None:
     """None for tickets that owe nothing (resolved, closed, cancelled)."""
     if ticket.status not in OPEN_STATUSES:
         return None
@@ -58,11 +63,38 @@ def sla_state(ticket: Ticket, now: datetime, calendars: Calendars) -> SlaState |
 
 
 def sla_cell(ticket: Ticket) -> SlaState | None:
-    """The template helper: the ticket's SLA now, with one calendar load per request."""
+    """The template helper: the ticket's SLA now, with at most one calendar load per request."""
+    now, calendars = _request_clock()
+    return sla_state(ticket, now, calendars)
+
+
+def sla_cells(tickets) -> list[SlaState | None]:
+    """`sla_cell` of each ticket (or queue row) of a list, computed before rendering: called
+    from the template, the call and the request-global lookups cost more than the rule."""
+    now, calendars = _request_clock()
+    return [sla_state(ticket, now, calendars) for ticket in tickets]
+
+
+def _request_clock() -> tuple[datetime, RequestCalendars]:
+    """One instant and one set of calendars per request, so every cell of a page agrees."""
     if "sla_calendars" not in g:
-        g.sla_calendars = Calendars()
+        g.sla_calendars = RequestCalendars()
         g.sla_now = utcnow()
-    return sla_state(ticket, g.sla_now, g.sla_calendars)
+    return g.sla_now, g.sla_calendars
+
+
+class RequestCalendars:
+    """`Calendars`, read from the database the first time a ticket needs one. Only a ticket
+    still inside its target counts office time left; a page of closed, paused or breached
+    tickets (a search in the desk's history) then makes no calendar query at all."""
+
+    def __init__(self) -> None:
+        self._calendars: Calendars | None = None
+
+    def of(self, state_id: int | None) -> clock.Calendar:
+        if self._calendars is None:
+            self._calendars = Calendars()
+        return self._calendars.of(state_id)
 
 
 def span_words(span: timedelta) -> str:

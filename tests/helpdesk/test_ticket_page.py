@@ -1,0 +1,143 @@
+"""The staff ticket page reads its timeline as plain rows and its names with the ticket.
+
+docs/performance.md: the page's comments, files and events come from one statement, and the
+names of its catalog entries and people from the ticket's own statement instead of one lazy load
+each. A person must see exactly what the objects say, in the same order, escaped.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from markupsafe import escape
+
+from tests.factories import make_ticket, make_user, org
+from tickets.accounts.models import Role
+from tickets.core.timeutil import parse_local
+from tickets.helpdesk import queries, services
+from tickets.helpdesk.attachments import Upload
+from tickets.helpdesk.models import Status
+
+T0 = parse_local("2021-11-14T10:00:00")
+EVIL = '<script>alert("x")</script>'
+
+
+def _page(resp, status: int = 200) -> str:
+    assert resp.status_code == status
+    return resp.get_data(as_text=True)
+
+
+def _in_order(html: str, *texts: str) -> None:
+    positions = [html.index(text) for text in texts]
+    assert positions == sorted(positions), texts
+
+
+@pytest.fixture
+def busy_ticket(app):
+    """Events, a comment with a file, a loose file and an internal note, some at one instant."""
+    with app.app_context():
+        operator = make_user(Role.OPERATOR, name="Ana <b>Operadora</b>")
+        supervisor = make_user(Role.SUPERVISOR, name="Sofía Supervisora")
+        ticket = make_ticket(operator, now=T0)
+        services.assign(supervisor, ticket, operator, now=T0 + timedelta(minutes=5))
+        services.transition(operator, ticket, Status.IN_PROGRESS, now=T0 + timedelta(minutes=9))
+        at = T0 + timedelta(minutes=20)
+        photo = Upload("foto.png", io.BytesIO(b"\x89PNG"))
+        services.add_comment(operator, ticket, f"Respuesta {EVIL}", files=[photo], now=at)
+        services.attach(supervisor, ticket, Upload("acta.pdf", io.BytesIO(b"%PDF")), now=at)
+        later = T0 + timedelta(hours=1)
+        note = "Revisar <i>bitácora</i>"
+        services.add_comment(supervisor, ticket, note, internal=True, now=later)
+        services.transition(operator, ticket, Status.WAITING, reason="Falta dato", now=later)
+        return supervisor.id, ticket.folio
+
+
+def test_the_timeline_keeps_its_order_people_and_files(app, client_as, busy_ticket):
+    supervisor_id, folio = busy_ticket
+
+    html = _page(client_as(supervisor_id).get(f"/tickets/{folio}"))
+
+    _in_order(
+        html,
+        f"Ana &lt;b&gt;Operadora&lt;/b&gt; registró el ticket {folio}.",
+        "Sofía Supervisora asignó el ticket a Ana &lt;b&gt;Operadora&lt;/b&gt;.",
+        "Ana &lt;b&gt;Operadora&lt;/b&gt; cambió el estado de «Asignado» a «En atención».",
+        "<strong>Ana &lt;b&gt;Operadora&lt;/b&gt;</strong> · 14 de noviembre de 2021, 10:20",
+        "Respuesta &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</pre>",
+        ">foto.png</a> (4 Bytes)</li>",  # the comment's own file, inside its card
+        "Sofía Supervisora adjuntó",  # a file of the same instant, after the comment
+        ">acta.pdf</a>\n          (4 Bytes) · 14 de noviembre de 2021, 10:20",
+        "cambió el estado de «En atención» a «En espera»",  # an event before a note of its instant
+        '<span class="badge text-bg-warning">Nota interna</span>',
+        "Revisar &lt;i&gt;bitácora&lt;/i&gt;",
+    )
+    assert "<script>alert(" not in html
+    assert "<b>Operadora" not in html
+
+
+def test_requesters_get_neither_notes_nor_assignments_from_the_timeline(ctx, busy_ticket):
+    _supervisor_id, folio = busy_ticket
+    requester = make_user(Role.REQUESTER, organization=org("JD-12-05"))
+    ticket = queries.visible_ticket_or_404(requester, folio)
+
+    entries = queries.timeline(requester, ticket)
+
+    assert [(e["kind"], e["item"].field or e["item"].text) for e in entries] == [
+        ("event", "created"),
+        ("event", "status"),  # assigning a new ticket moves it to "assigned"
+        ("event", "status"),
+        ("comment", f"Respuesta {EVIL}"),
+        ("file", "acta.pdf"),
+        ("event", "status"),
+    ]
+    assert [f.text for f in entries[3]["files"]] == ["foto.png"]
+
+
+@pytest.mark.parametrize("organization", ["JD-12-05", "JL-12", "CEN-DEOE"])
+def test_the_classification_names_what_the_ticket_points_to(app, client_as, organization):
+    with app.app_context():
+        operator = make_user(Role.OPERATOR, name="Luis Operador")
+        supervisor = make_user(Role.SUPERVISOR, name="Sofía Supervisora")
+        overrides = {"process_id": None} if organization == "CEN-DEOE" else {}
+        ticket = make_ticket(operator, organization=org(organization), **overrides)
+        services.assign(supervisor, ticket, supervisor)
+        for to in (Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED):
+            services.transition(supervisor, ticket, to)
+        shown = {  # what the objects say, escaped (another test may give a catalog markup)
+            "Organización": ticket.organization.name,
+            "Entidad": ticket.state.display_name if ticket.state else "—",
+            "Distrito": ticket.district or "—",
+            "Junta": ticket.office.name if ticket.office else "—",
+            "Proceso electoral": ticket.process or "Actividad ordinaria",
+            "Sistema": ticket.system.name,
+            "Categoría": ticket.category.name,
+        }
+        expected = [
+            f'<dt class="col-5">{term}</dt><dd class="col-7">{escape(value)}</dd>'
+            for term, value in shown.items()
+        ]
+        expected += [
+            '<dt class="col-5">Registrado por</dt><dd class="col-7">Luis Operador, ',
+            "Responsable: <strong>Sofía Supervisora</strong>",
+        ]
+        supervisor_id, folio = supervisor.id, ticket.folio
+
+    html = _page(client_as(supervisor_id).get(f"/tickets/{folio}"))
+
+    for text in expected:
+        assert text in html
+
+
+def test_a_refused_comment_shows_the_same_page(app, client_as, busy_ticket):
+    supervisor_id, folio = busy_ticket
+    client = client_as(supervisor_id)
+    shown = _page(client.get(f"/tickets/{folio}"))
+
+    refused = _page(client.post(f"/tickets/{folio}/comentarios", data={"body": " "}), 422)
+
+    start, end = '<section class="card mb-3" aria-labelledby="clasificacion">', "</section>"
+    classification = shown[shown.index(start) :].split(end)[0]
+    assert classification in refused
+    assert "Revisar &lt;i&gt;bitácora&lt;/i&gt;" in refused
