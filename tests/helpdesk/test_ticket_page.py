@@ -8,6 +8,7 @@ each. A person must see exactly what the objects say, in the same order, escaped
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -141,3 +142,40 @@ def test_a_refused_comment_shows_the_same_page(app, client_as, busy_ticket):
     classification = shown[shown.index(start) :].split(end)[0]
     assert classification in refused
     assert "Revisar &lt;i&gt;bitácora&lt;/i&gt;" in refused
+
+
+def _comment_section(html: str) -> str:
+    return html[html.index('id="comentar"') :].split("</form>")[0]
+
+
+def test_the_blank_comment_form_is_the_same_on_every_page_and_never_keeps_typed_text(
+    app, client_as, busy_ticket
+):
+    """A blank comment form is rendered once and reused; a refused one is the visitor's own."""
+    supervisor_id, folio = busy_ticket
+    with app.app_context():
+        other = make_ticket(make_user(Role.OPERATOR), now=T0).folio
+    client = client_as(supervisor_id)
+    blank = _comment_section(_page(client.get(f"/tickets/{folio}")))
+
+    typed = f"Texto escrito {EVIL}"
+    bad_file = (io.BytesIO(b"MZ"), "programa.exe")  # a type the desk refuses
+    refused = client.post(
+        f"/tickets/{folio}/comentarios",
+        data={"body": typed, "internal": "y", "files": bad_file},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    refused_html = _comment_section(refused.get_data(as_text=True))
+    blank_again = _comment_section(_page(client.get(f"/tickets/{other}")))
+
+    assert 'name="body"' in blank and 'name="files"' in blank and 'name="internal"' in blank
+    assert "checked" not in blank
+    assert str(escape(typed)) in refused_html and EVIL not in refused_html
+    assert "checked" in refused_html
+    assert typed not in blank_again and str(escape(typed)) not in blank_again
+    assert _without_version(blank_again) == _without_version(blank)
+
+
+def _without_version(section: str) -> str:
+    return re.sub(r'(name="(?:version|csrf_token)"[^>]*value=")[^"]*', r"\1", section)

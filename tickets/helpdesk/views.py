@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -252,8 +253,23 @@ def _detail_page(actor, ticket, comment_form=None, status: int = 200, names=None
         "moves": moves,
         "can_cancel": can_cancel,
         "comment_form": comment_form or forms.CommentForm(formdata=None, version=version),
+        "comment_fields": _comment_fields(comment_form),
     }
     return render_template("helpdesk/detail.html", **context), status
+
+
+def _comment_fields(refused: forms.CommentForm | None) -> Markup:
+    """The comment inputs: a refused form as typed, with its errors; a blank one rendered once
+    per app and attachment settings (its three WTForms widgets were a tenth of the page)."""
+    macro = get_template_attribute("helpdesk/_comment_fields.html", "comment_fields")
+    if refused is not None:
+        return macro(refused)
+    config = current_app.config
+    limits = (tuple(sorted(config["ATTACHMENT_EXTENSIONS"])), config["ATTACHMENT_MAX_BYTES"])
+    kept = current_app.extensions.setdefault("helpdesk.blank_comment_fields", {})
+    if (macro, limits) not in kept:
+        kept[macro, limits] = macro(forms.CommentForm(formdata=None))
+    return kept[macro, limits]
 
 
 def _moves(ticket) -> list[tuple[str, str]]:
