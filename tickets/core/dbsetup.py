@@ -55,11 +55,12 @@ def end_read_only_requests_with_commit(app: Flask, db) -> None:
     request with one. So each of a page's statements was planned anew on every request (about
     1 ms for the queue's join). A request whose transaction ran only SELECTs has nothing to
     undo: ending it with COMMIT is equivalent, and keeps the plans. A transaction that wrote,
-    or a request that failed, still ends with ROLLBACK through Flask-SQLAlchemy's teardown,
-    which runs after this one (teardown functions run in reverse order of registration).
+    or a request that failed, still ends with ROLLBACK through Flask-SQLAlchemy's teardown of
+    the app context, which comes after the request's. Requests only: a command or a job that
+    reads objects in an app context and uses them after it must not find them expired.
     """
 
-    @app.teardown_appcontext
+    @app.teardown_request
     def _commit_if_read_only(exc: BaseException | None) -> None:
         if exc is not None or db.engine.dialect.name != "postgresql":
             return
