@@ -247,7 +247,8 @@ class VersionedForm(HelpdeskForm):
 
 
 class AssignForm(VersionedForm):
-    assignee_id = IdField("Responsable", "— Sin asignar —")
+    NOBODY = "— Sin asignar —"  # also the first option of the ticket page's assignee select
+    assignee_id = IdField("Responsable", NOBODY)
     take = SubmitField("Tomar")
     submit = SubmitField("Asignar")
 

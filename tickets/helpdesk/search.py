@@ -130,51 +130,68 @@ def is_folio(query: str) -> bool:
     return bool(FOLIO_PATTERN.match(query.strip()))
 
 
-def matches(session, query: str, id_column, *, index_may_lead: bool = True):
-    """A WHERE clause selecting tickets whose search text matches every word of ``query``.
+# The search condition's one parameter: its value comes with each execution (`match_value`),
+# so a statement built once serves every search of its shape.
+SEARCH_PARAMETER = "search_q"
 
-    SQLite, ``index_may_lead``: a filter or the sort has an index that may read fewer rows
-    than there are matches; for 2,000 matches or more it leads and each row is checked
-    against the matches. Otherwise the matches are read by id and sorted (three times
+
+def search_words(text: str) -> list[str]:
+    """The words a search looks for, folded (accents and case aside); none: no search."""
+    return _WORD.findall(fold(text))
+
+
+def match_value(session, words: list[str]) -> str:
+    """SEARCH_PARAMETER's value for these words: PostgreSQL's plain text, SQLite's FTS5 query."""
+    if session.get_bind().dialect.name == "postgresql":
+        return " ".join(words)
+    return sqlite_match_expression(session, words)
+
+
+def matches(dialect: str, id_column, *, index_leads: bool = False):
+    """A WHERE clause selecting tickets whose search text matches SEARCH_PARAMETER's words.
+
+    SQLite, ``index_leads``: the caller found that a filter's or the sort's index reads fewer
+    rows than there are matches (`sqlite_index_should_lead`): the index leads and each row is
+    checked against the matches. Otherwise the matches are read by id and sorted (three times
     faster than walking all tickets for 100,000 matches sorted by priority).
     """
-    words = _WORD.findall(fold(query))
-    if not words:
-        return sa.true()
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return sa.text(
-            f"{PG_VECTOR} @@ plainto_tsquery('{TS_CONFIG}'::regconfig, :search_q)"
-        ).bindparams(search_q=" ".join(words))
-    fts_query = sqlite_match_expression(session, words)
+            f"{PG_VECTOR} @@ plainto_tsquery('{TS_CONFIG}'::regconfig, :{SEARCH_PARAMETER})"
+        )
     subquery = sa.text(
         f"SELECT rowid & {SEARCH_KEY_ID_BITS} AS id FROM tickets_fts "
-        "WHERE tickets_fts MATCH :search_q"
-    ).bindparams(search_q=fts_query)
+        f"WHERE tickets_fts MATCH :{SEARCH_PARAMETER}"
+    )
     ids = subquery.columns(sa.column("id", sa.Integer))
-    if index_may_lead and _frequent_on_sqlite(session, fts_query):
+    if index_leads:
         return (id_column + 0).in_(ids)  # "+ 0": keep the sort index in charge
     return id_column.in_(ids)
 
 
-def sqlite_in_received_order(
-    session, query: sa.Select, text: str, id_column, *, newest_first: bool
-) -> sa.Select | None:
-    """SQLite: ``query``'s tickets matching ``text``, read from FTS5 in reception order.
+def sqlite_index_should_lead(session, fts_query: str) -> bool:
+    """SQLite: 2,000 matches or more, so a filter's or the sort's index should lead."""
+    capped = sa.text(
+        "SELECT count(*) FROM (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :q LIMIT :n)"
+    )
+    count = session.scalar(capped, {"q": fts_query, "n": SQLITE_FREQUENT_MATCHES})
+    return count >= SQLITE_FREQUENT_MATCHES
+
+
+def sqlite_in_received_order(query: sa.Select, id_column, *, newest_first: bool) -> sa.Select:
+    """SQLite: ``query``'s tickets matching SEARCH_PARAMETER, read from FTS5 in reception order.
 
     The FTS5 index walks its rowids (`search_key`) in the page's order and joins each match to
     its ticket by id, so the page's LIMIT stops the walk: the cost follows the page, not the
     number of matches. Only worth it when nothing else filters the rows (each match read is
     a ticket shown); the caller decides. Tickets received in the same second come in id order.
-    None when ``text`` has no word (every ticket matches: the plain queue).
     """
-    words = _WORD.findall(fold(text))
-    if not words:
-        return None
     fts = sa.table("tickets_fts", sa.column("rowid", sa.BigInteger))
     key = fts.c.rowid
+    match = sa.literal_column("tickets_fts").match(sa.bindparam(SEARCH_PARAMETER, type_=sa.String))
     return (
         query.join(fts, id_column == key.op("&")(SEARCH_KEY_ID_BITS))
-        .where(sa.literal_column("tickets_fts").match(sqlite_match_expression(session, words)))
+        .where(match)
         .order_by(key.desc() if newest_first else key.asc())
     )
 
@@ -201,11 +218,3 @@ def _expanded(session, word: str) -> str:
     if not terms or len(terms) > MAX_EXPANDED_TERMS:
         return prefix
     return "(" + " OR ".join(f'"{term}"' for term in terms) + ")"
-
-
-def _frequent_on_sqlite(session, fts_query: str) -> bool:
-    capped = sa.text(
-        "SELECT count(*) FROM (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH :q LIMIT :n)"
-    )
-    count = session.scalar(capped, {"q": fts_query, "n": SQLITE_FREQUENT_MATCHES})
-    return count >= SQLITE_FREQUENT_MATCHES

@@ -229,33 +229,39 @@ def _filter_options(form: forms.QueueFilterForm) -> dict[str, Markup]:
 
 def _detail_page(actor, ticket, comment_form=None, status: int = 200, names=None):
     """The ticket page. A closed or cancelled ticket (most of the desk's history) offers neither
-    the assignee select nor a status move, so it builds neither form nor loads the staff list.
-    ``names`` are the catalog entries and people it shows (queries.TicketNames)."""
-    version = ticket.version
+    the assignee select nor a status move, so it loads no staff list. ``names`` are the catalog
+    entries and people it shows (queries.TicketNames). Its action forms are written by the
+    template from the ticket's version: building AssignForm, StatusForm and a blank CommentForm
+    (and the WTForms translations their first field loads) cost a tenth of the page. Only a
+    refused comment comes back as a form, with what was typed and its errors."""
+    names = names or queries.ticket_names(ticket)
     show_assign = ticket.status not in (Status.CLOSED, Status.CANCELLED) and (
         permissions.can_assign(actor, ticket, None)
     )
-    assign_form = None
-    if show_assign:
-        assign_form = forms.AssignForm(formdata=None, version=version)
-        assign_form.load_choices(queries.staff_users(), current=ticket.assignee)
-        assign_form.assignee_id.data = str(ticket.assignee_id or "")
-    moves = _moves(ticket)
-    can_cancel = Status.CANCELLED in ALLOWED_MOVES[ticket.status]
-    status_form = forms.StatusForm(formdata=None, version=version) if moves or can_cancel else None
     context = {
         "ticket": ticket,
-        "names": names or queries.ticket_names(ticket),
+        "names": names,
         "timeline": queries.timeline(actor, ticket),
-        "assign_form": assign_form,
         "show_assign": show_assign,
-        "status_form": status_form,
-        "moves": moves,
-        "can_cancel": can_cancel,
-        "comment_form": comment_form or forms.CommentForm(formdata=None, version=version),
+        "assignee_options": _assignee_options(ticket, names) if show_assign else None,
+        "moves": _moves(ticket),
+        "can_cancel": Status.CANCELLED in ALLOWED_MOVES[ticket.status],
+        "comment_form": comment_form,
         "comment_fields": _comment_fields(comment_form),
     }
     return render_template("helpdesk/detail.html", **context), status
+
+
+def _assignee_options(ticket, names) -> Markup:
+    """The assignee select's <option>s as AssignForm wrote them: none, then active staff by
+    name, then the current assignee if no longer among them (with "(valor actual)"), the
+    current one selected. The list is rendered once per distinct staff list, as the queue's
+    filters are, and the assignee's name comes with the ticket instead of a lazy load."""
+    pairs = [("", forms.AssignForm.NOBODY), *queries.staff_choices()]
+    if ticket.assignee_id is not None and ticket.assignee_id not in {p[0] for p in pairs}:
+        pairs.append((ticket.assignee_id, f"{names.assignee} (valor actual)"))
+    render = kept_macro("helpdesk/_queue_filters.html", "options", maxsize=32)  # the queue's cache
+    return mark_selected(render(tuple(pairs)), ticket.assignee_id or "")
 
 
 def _comment_fields(refused: forms.CommentForm | None) -> Markup:
