@@ -54,11 +54,11 @@ def _visible(scope: str) -> sa.Select:
     return query.where(Ticket.organization_id == sa.bindparam("organization_id"))
 
 
-# Every ticket has these three and every ticket page shows them: loaded with the ticket, not by
-# three more round trips. The optional ones (state, district, office, process) and the people
-# (already in the session on the staff page) still load on first use. Joining them all made the
-# page 3-5 ms slower on PostgreSQL, which plans a ten-table join anew on every request (psycopg
-# drops its prepared statements at the ROLLBACK that ends each request).
+# Every ticket has these three and every page that loads a Ticket with visible_ticket_or_404
+# shows them: loaded with the ticket, not by three more round trips. The optional ones (state,
+# district, office, process) and the people still load on first use. Joining them all made the
+# page 3-5 ms slower on PostgreSQL, which plans such a join anew on every request (the staff
+# ticket page reads its names as scalar subqueries instead: ticket_page_or_404).
 TICKET_PAGE_RELATIONS = (Ticket.organization, Ticket.system, Ticket.category)
 
 
