@@ -275,9 +275,9 @@ def test_the_sla_box_reads_the_same_calendar_as_the_queue(ctx):
 
     from tickets.catalogs.models import State
     from tickets.extensions import db
-    from tickets.sla.display import _state_calendar
     from tickets.sla.models import NonWorkingDay
     from tickets.sla.services import Calendars
+    from tickets.sla.services import state_calendar as _state_calendar
 
     db.session.add(NonWorkingDay(day=T0.date() + timedelta(days=2), description="Asueto"))
     db.session.flush()

@@ -94,7 +94,7 @@ def explain(ticket: Ticket, now: datetime | None = None) -> Explanation:
     promise = None
     if is_open:
         today = to_mx(now or utcnow()).date()
-        in_process = sla.Calendars().of(ticket.state_id).in_process(today)
+        in_process = sla.state_calendar(ticket.state_id).in_process(today)
         promise = resolution_promise(ticket.priority, in_process)
     return Explanation(
         meaning=MEANINGS[ticket.status],

@@ -6,17 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from flask import g
 
-from tickets.catalogs.models import Election, ElectoralProcess
 from tickets.core.db import utcnow
-from tickets.extensions import db
 from tickets.helpdesk.models import Status, Ticket
 from tickets.helpdesk.workflow import OPEN_STATUSES
 from tickets.sla import clock
-from tickets.sla.models import NonWorkingDay
-from tickets.sla.services import Calendars
+from tickets.sla.services import Calendars, OneTicketCalendar
 
 
 @dataclass(frozen=True)
@@ -42,7 +38,7 @@ LEVEL_CSS = {
 
 
 def sla_state(
-    ticket: Ticket, now: datetime, calendars: Calendars | RequestCalendars | TicketCalendar
+    ticket: Ticket, now: datetime, calendars: Calendars | OneTicketCalendar
 ) -> SlaState | None:
     """None for tickets that owe nothing (resolved, closed, cancelled)."""
     if ticket.status not in OPEN_STATUSES:
@@ -68,8 +64,8 @@ def sla_state(
 
 def sla_cell(ticket: Ticket) -> SlaState | None:
     """The ticket page's SLA now. Its one ticket needs one state's calendar: read in one
-    statement, and only if the ticket is still inside its target (see TicketCalendar)."""
-    return sla_state(ticket, utcnow(), TicketCalendar())
+    statement, and only if the ticket is still inside its target."""
+    return sla_state(ticket, utcnow(), OneTicketCalendar())
 
 
 def sla_cells(tickets) -> list[SlaState | None]:
@@ -79,57 +75,12 @@ def sla_cells(tickets) -> list[SlaState | None]:
     return [sla_state(ticket, now, calendars) for ticket in tickets]
 
 
-def _request_clock() -> tuple[datetime, RequestCalendars]:
+def _request_clock() -> tuple[datetime, Calendars]:
     """One instant and one set of calendars per request, so every cell of a page agrees."""
     if "sla_calendars" not in g:
-        g.sla_calendars = RequestCalendars()
+        g.sla_calendars = Calendars()
         g.sla_now = utcnow()
     return g.sla_now, g.sla_calendars
-
-
-class RequestCalendars:
-    """`Calendars`, read from the database the first time a ticket needs one. Only a ticket
-    still inside its target counts office time left; a page of closed, paused or breached
-    tickets (a search in the desk's history) then makes no calendar query at all."""
-
-    def __init__(self) -> None:
-        self._calendars: Calendars | None = None
-
-    def of(self, state_id: int | None) -> clock.Calendar:
-        if self._calendars is None:
-            self._calendars = Calendars()
-        return self._calendars.of(state_id)
-
-
-class TicketCalendar:
-    """Calendars for a single ticket: the first ``of`` reads its state's process periods and
-    the non-working days as one UNION ALL, where `Calendars` reads every state's periods and
-    the days in two statements (two round trips on PostgreSQL for the ticket page)."""
-
-    def __init__(self) -> None:
-        self._calendar: clock.Calendar | None = None
-
-    def of(self, state_id: int | None) -> clock.Calendar:
-        if self._calendar is None:
-            self._calendar = _state_calendar(state_id)
-        return self._calendar
-
-
-def _state_calendar(state_id: int | None) -> clock.Calendar:
-    """What `Calendars().of(state_id)` returns: a day has no end date, a period always has."""
-    days = sa.select(NonWorkingDay.day, sa.null())
-    query = days
-    if state_id is not None:
-        periods = (
-            sa.select(ElectoralProcess.starts_on, ElectoralProcess.ends_on)
-            .join(Election, Election.process_id == ElectoralProcess.id)
-            .where(Election.state_id == state_id)
-        )
-        query = sa.union_all(periods, days)
-    rows = db.session.execute(query).all()
-    periods = {(start, end) for start, end in rows if end is not None}
-    non_working = frozenset(start for start, end in rows if end is None)
-    return clock.Calendar(tuple(sorted(periods)), non_working)
 
 
 def span_words(span: timedelta) -> str:

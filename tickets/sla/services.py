@@ -67,30 +67,64 @@ def ensure_default_policies() -> int:
 STATUS_VALUES = frozenset(status.value for status in Status)
 
 
+def _state_periods() -> sa.Select:
+    """(state, start, end) of each process with an election in that state: 24/7 days there."""
+    return sa.select(Election.state_id, ElectoralProcess.starts_on, ElectoralProcess.ends_on).join(
+        ElectoralProcess, Election.process_id == ElectoralProcess.id
+    )
+
+
 class Calendars:
-    """Every state's calendar, loaded once (a request, a sweep, a batch of tickets)."""
+    """Every state's calendar, read on first use and then kept (a request, a sweep, a batch of
+    tickets). A page whose tickets need none (closed, paused or already past their target)
+    reads nothing."""
 
     def __init__(self) -> None:
-        periods: dict[int, set[tuple[date, date]]] = defaultdict(set)
-        rows = db.session.execute(
-            sa.select(Election.state_id, ElectoralProcess.starts_on, ElectoralProcess.ends_on).join(
-                ElectoralProcess, Election.process_id == ElectoralProcess.id
-            )
-        )
-        for state_id, starts_on, ends_on in rows:
-            periods[state_id].add((starts_on, ends_on))
-        days = frozenset(db.session.scalars(sa.select(NonWorkingDay.day)))
-        self._periods = {state: tuple(sorted(p)) for state, p in periods.items()}
-        self._days = days
+        self._periods: dict[int, tuple[tuple[date, date], ...]] | None = None
+        self._days: frozenset[date] = frozenset()
         self._cache: dict[int | None, clock.Calendar] = {}
 
     def of(self, state_id: int | None) -> clock.Calendar:
         """A ticket without a state (central areas) follows office hours."""
         if state_id not in self._cache:
-            self._cache[state_id] = clock.Calendar(
-                self._periods.get(state_id, ()) if state_id is not None else (), self._days
-            )
+            if self._periods is None:
+                self._load()
+            periods = self._periods.get(state_id, ()) if state_id is not None else ()
+            self._cache[state_id] = clock.Calendar(periods, self._days)
         return self._cache[state_id]
+
+    def _load(self) -> None:
+        periods: dict[int, set[tuple[date, date]]] = defaultdict(set)
+        for state_id, starts_on, ends_on in db.session.execute(_state_periods()):
+            periods[state_id].add((starts_on, ends_on))
+        self._days = frozenset(db.session.scalars(sa.select(NonWorkingDay.day)))
+        self._periods = {state: tuple(sorted(p)) for state, p in periods.items()}
+
+
+def state_calendar(state_id: int | None) -> clock.Calendar:
+    """What `Calendars().of(state_id)` gives, for one ticket (its page, the requester's status
+    box): its state's periods and the non-working days in one statement, where `Calendars`
+    reads every state's periods and the days in two (two round trips on PostgreSQL)."""
+    query = sa.select(NonWorkingDay.day, sa.null())  # a day has no end date, a period has one
+    if state_id is not None:
+        periods = _state_periods().where(Election.state_id == state_id)
+        periods = periods.with_only_columns(ElectoralProcess.starts_on, ElectoralProcess.ends_on)
+        query = sa.union_all(periods, query)
+    rows = db.session.execute(query).all()
+    periods = tuple(sorted({(start, end) for start, end in rows if end is not None}))
+    return clock.Calendar(periods, frozenset(start for start, end in rows if end is None))
+
+
+class OneTicketCalendar:
+    """`Calendars` for a single ticket: its state's calendar, read only if asked for."""
+
+    def __init__(self) -> None:
+        self._calendar: clock.Calendar | None = None
+
+    def of(self, state_id: int | None) -> clock.Calendar:
+        if self._calendar is None:
+            self._calendar = state_calendar(state_id)
+        return self._calendar
 
 
 DUE_NAMES = (
