@@ -27,6 +27,7 @@ CATALOG_TABLES = {
     "elections",
     "systems",
     "categories",
+    "catalog_revision",  # its one row stands for the catalogs' state
 }
 
 

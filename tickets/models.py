@@ -12,6 +12,7 @@ from tickets.catalogs.models import (
     State,
     System,
 )
+from tickets.catalogs.revision import CatalogRevision, install_revision_ddl
 from tickets.helpdesk.models import (
     Attachment,
     AuditEvent,
@@ -31,10 +32,12 @@ from tickets.sla.models import NonWorkingDay, SlaBreach, SlaPolicy, SlaRecompute
 from tickets.training.models import Modality, TrainingSession
 
 install_search_ddl()
+install_revision_ddl()
 
 __all__ = [
     "Attachment",
     "AuditEvent",
+    "CatalogRevision",
     "Category",
     "Channel",
     "Comment",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort
+import sqlalchemy as sa
+from flask import Flask, abort, g
 from flask_login import current_user, login_required
 
 from tickets.accounts.models import Role, User
+from tickets.catalogs.revision import current_token
 from tickets.extensions import db, login_manager
 
 
@@ -21,7 +23,18 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if not user_id.isdigit():
+            return None
+        row = db.session.execute(_USER_AND_CATALOG_TOKEN, {"user_id": int(user_id)}).first()
+        if row is None:
+            return None
+        user, g.catalog_token = row
+        return user
+
+
+# Every page loads its user; the catalog token comes along, so a page that keeps catalog choices
+# (the queue's filter bar) knows whether they changed without another round trip.
+_USER_AND_CATALOG_TOKEN = sa.select(User, current_token()).where(User.id == sa.bindparam("user_id"))
 
 
 def current_actor() -> User:

@@ -305,8 +305,9 @@ class QueueFilterForm(HelpdeskForm):
     )
 
     def load_choices(self) -> None:
-        """The catalog selects. Every request reads the catalogs (one query), so an admin's edit
-        shows at once in every worker; the choices are rebuilt only when what it read changed."""
+        """The catalog selects. Every request learns whether the catalogs changed (their token
+        comes with the logged-in user), so an admin's edit shows at once in every worker; the
+        catalogs are read, and the choices rebuilt, only when they did."""
         built = _queue_filter_choices(queries.queue_filter_catalogs())
         self.priority.choices = list(PRIORITY_FILTER_CHOICES)
         self.requester_type.choices = list(REQUESTER_TYPE_FILTER_CHOICES)

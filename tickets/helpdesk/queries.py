@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g
 
 from tickets.accounts.models import STAFF_ROLES, User
 from tickets.catalogs.models import (
@@ -20,6 +20,7 @@ from tickets.catalogs.models import (
     State,
     System,
 )
+from tickets.catalogs.revision import current_token
 from tickets.core.timeutil import MX_TZ
 from tickets.extensions import db
 from tickets.helpdesk import search
@@ -531,15 +532,30 @@ def attachment_or_404(actor: User, ticket: Ticket, attachment_id: int) -> Attach
 
 
 def queue_filter_catalogs() -> tuple[tuple, ...]:
-    """Everything the queue's filter bar offers, in one round trip and in display order.
+    """Everything the queue's filter bar offers, in display order.
 
     Rows of (section, id, label, extra): active states by key, every process newest first (label
     its key, extra its name), active systems by name, active staff by name. About a hundred small
-    tuples: cheap to compare, so a form can reuse the choices it built from equal rows. Run on
-    the session's connection: plain rows need none of the ORM's result handling.
+    tuples, kept per worker with the catalog token they were read with, and read again (one
+    statement, with the token) only when the token the request's user came with differs: any
+    change to a catalog or to a person's name, role or status replaces it (see
+    tickets.catalogs.revision), so a change made through any worker shows on the next page.
     """
+    token = g.get("catalog_token")
+    engine_url = db.engine.url
+    kept = _KEPT_FILTER_CATALOGS.get(engine_url)
+    if token is not None and kept is not None and kept[0] == token:
+        return kept[1]
     connection = db.session.connection()
-    return tuple(tuple(row) for row in connection.execute(_filter_catalogs_statement()))
+    result = connection.execute(_filter_catalogs_statement()).all()
+    rows = tuple(tuple(row[:4]) for row in result)
+    if result and result[0][4] is not None:
+        _KEPT_FILTER_CATALOGS[engine_url] = (result[0][4], rows)
+    return rows
+
+
+# Per database: (catalog token, rows read with it). Replaced whole, never changed in place.
+_KEPT_FILTER_CATALOGS: dict[object, tuple[int, tuple[tuple, ...]]] = {}
 
 
 @functools.cache
@@ -566,7 +582,8 @@ def _filter_catalogs_statement() -> sa.Select:
         section("4staff", User, User.name, no_extra, staff, User.name),
     ).subquery()
     columns = (sections.c.section, sections.c.id, sections.c.label, sections.c.extra)
-    return sa.select(*columns).order_by(sections.c.section, sections.c.position)
+    token = current_token().label("token")  # read with the rows: the same snapshot
+    return sa.select(*columns, token).order_by(sections.c.section, sections.c.position)
 
 
 _ACTIVE_STAFF = (User.role.in_(STAFF_ROLES), User.is_enabled.is_(True), User.is_system.is_(False))
