@@ -138,6 +138,45 @@ def test_sqlite_keeps_the_prefix_of_a_word_covering_many_terms(back_dated):
     assert len(_found(back_dated, q="zeta")) == search.MAX_EXPANDED_TERMS + 1
 
 
+@sqlite_only
+def test_sqlite_a_kept_expansion_never_hides_a_new_word(back_dated):
+    assert _found(back_dated, q="comp") == NEWEST_FIRST  # "comp" -> computo, computos: kept
+    _ticket(back_dated, "Computadora sin red", "2021-11-20T09:00:00")
+
+    assert _found(back_dated, q="comp") == ["Computadora sin red", *NEWEST_FIRST]
+
+
+@sqlite_only
+def test_sqlite_a_kept_expansion_follows_a_change_made_elsewhere(back_dated):
+    assert _found(back_dated, q="ton") == ["Impresora sin tóner"]  # "ton" -> toner: kept
+    # As another worker, or a script, would: straight in the database.
+    db.session.execute(
+        sa.update(Ticket)
+        .where(Ticket.subject == "Cómputo del lunes")
+        .values(search_text="tonelada de actas")
+    )
+    db.session.commit()
+
+    assert _found(back_dated, q="ton") == ["Impresora sin tóner", "Cómputo del lunes"]
+
+
+@sqlite_only
+def test_sqlite_lists_the_terms_of_a_word_once_while_the_index_is_unchanged(app, back_dated):
+    statements: list[str] = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for _ in range(3):
+            _found(back_dated, q="comp")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+    assert sum("tickets_fts_terms" in sql for sql in statements) <= 1
+
+
 def test_search_with_filters_keeps_only_the_filtered_tickets(ctx):
     operator = make_user(Role.OPERATOR)
     _ticket(operator, "Cómputo en Guerrero", "2021-11-16T09:00:00")

@@ -9,6 +9,7 @@ tokenizer strips diacritics, kept in step with `tickets.search_text` by triggers
 from __future__ import annotations
 
 import re
+import weakref
 
 import sqlalchemy as sa
 
@@ -203,9 +204,45 @@ def sqlite_match_expression(session, words: list[str]) -> str:
     first one (10-15 ms of the page at 1M tickets, 100,088 matches); ``("computo" OR
     "computos")`` is read in step and stops with the page (0.5-1.2 ms). Words covering more
     than MAX_EXPANDED_TERMS terms, and words that are not one FTS5 term (such as "a_b"),
-    keep the prefix form.
+    keep the prefix form. Each word's expansion is kept while the index is unchanged
+    (`_kept_expansions`).
     """
-    return " AND ".join(_expanded(session, word) for word in words)
+    kept = _kept_expansions(session)
+    expressions = []
+    for word in words:
+        if word not in kept:
+            if len(kept) >= MAX_KEPT_EXPANSIONS:
+                kept.clear()
+            kept[word] = _expanded(session, word)
+        expressions.append(kept[word])
+    return " AND ".join(expressions)
+
+
+# FTS5 keeps its index's layout in one record of its data table, `structure` (rowid 10), and
+# writes it anew on every change to the index, with a counter of writes: equal bytes mean that
+# no term was added or removed since. Reading it is one lookup by rowid, where listing the terms
+# a word begins cost the search page a fifth of its time at 1M tickets (docs/performance.md).
+# A change on any worker changes the record, so an expansion is never kept past one.
+_FTS_STRUCTURE = sa.text("SELECT block FROM tickets_fts_data WHERE id = 10")
+MAX_KEPT_EXPANSIONS = 4096
+# Per engine, not per URL: two in-memory databases share the URL `sqlite://`.
+_KEPT_EXPANSIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _kept_expansions(session) -> dict[str, str]:
+    """The expansions kept for the index as it is now (a new, empty dict once it changed).
+
+    The record is read in the request's transaction, so it describes what the expansion will
+    read, except for the transaction's own uncommitted writes (FTS5 adds them to the record at
+    COMMIT): no page writes tickets and then searches before committing."""
+    structure = session.scalar(_FTS_STRUCTURE)
+    if structure is None:
+        return {}  # an index never written: nothing worth keeping
+    engine = session.get_bind()
+    kept = _KEPT_EXPANSIONS.get(engine)
+    if kept is None or kept[0] != structure:
+        kept = _KEPT_EXPANSIONS[engine] = (structure, {})
+    return kept[1]
 
 
 def _expanded(session, word: str) -> str:
