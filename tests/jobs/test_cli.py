@@ -72,7 +72,7 @@ def test_run_once_of_an_unknown_job_lists_the_real_ones(runner):
     assert result.exit_code == 2
     assert (
         "No existe la tarea «correo». Tareas: mail, sla-sweep, auto-close, "
-        "monthly-report, prune-runs, backup." in result.output
+        "monthly-report, prune-runs, backup, search-index." in result.output
     )
 
 

@@ -31,6 +31,7 @@ def test_build_scheduler_registers_the_jobs_without_starting(app):
         "monthly-report",
         "prune-runs",
         "backup",
+        "search-index",
     ]
     assert scheduler.running is False
     assert str(scheduler.timezone) == "America/Mexico_City"

@@ -103,6 +103,14 @@ def back_up_database(now: datetime) -> str:
     return nightly_backup(now)
 
 
+def optimize_search_index(now: datetime) -> str:
+    """SQLite: merge the search index's segments, so every search reads one (see search.py)."""
+    from tickets.extensions import db
+    from tickets.helpdesk.search import optimize_index
+
+    return optimize_index(db.session)
+
+
 def heartbeat(now: datetime) -> str:
     """Test job (`flask jobs run --heartbeat N`): does nothing, so each tick shows in the table."""
     return "Latido"
@@ -162,6 +170,16 @@ JOBS: tuple[Job, ...] = (
         "Copia verificada de la base SQLite, con rotación; en PostgreSQL no aplica (pg_dump).",
         lease=timedelta(hours=1),
         catch_up=timedelta(days=1),  # a night missed while no scheduler ran is done at start
+    ),
+    Job(
+        "search-index",
+        optimize_search_index,
+        {"hour": 3, "minute": 0},
+        "Mantenimiento del índice de búsqueda",
+        "Todos los días a las 03:00",
+        "Compacta el índice de búsqueda de la base SQLite en un solo segmento, para que cada "
+        "búsqueda lea menos; en PostgreSQL no aplica (autovacuum).",
+        lease=timedelta(hours=1),
     ),
 )
 
