@@ -11,6 +11,7 @@ from config import TestingConfig
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import make_user
 from tickets import create_app
+from tickets.accounts.auth import staff_required
 from tickets.accounts.models import Role, User
 from tickets.extensions import db
 
@@ -89,3 +90,98 @@ def test_a_view_that_flushes_a_change_without_committing_does_not_keep_it(own_ap
     with own_app.app_context():
         names = db.session.scalars(sa.select(User.name).where(User.role == Role.OPERATOR)).all()
     assert names and "Cambio sin confirmar" not in names
+
+
+@pytest.mark.postgres
+def test_a_page_that_only_reads_runs_outside_a_transaction_on_postgresql(own_app):
+    """`reads_only`: no BEGIN and no COMMIT (two round trips) for the queue and ticket pages."""
+    from tickets.core.dbsetup import reads_only
+
+    seen = {}
+
+    @own_app.get("/_test/reads")
+    @reads_only
+    @staff_required
+    def _reads():
+        db.session.scalar(sa.select(sa.func.count(User.id)))
+        dbapi = db.session.connection().connection.dbapi_connection
+        seen["autocommit"] = dbapi.autocommit
+        seen["status"] = dbapi.info.transaction_status.name
+        return "ok"
+
+    client = _client_as(own_app, _operator_id(own_app))
+    assert client.get("/_test/reads").status_code == 200
+    assert seen == {"autocommit": True, "status": "IDLE"}
+    with own_app.app_context():  # the pooled connection is back to transactions for the next
+        assert db.session.connection().connection.dbapi_connection.autocommit is False
+
+
+@pytest.mark.postgres
+def test_a_read_only_page_that_tries_to_write_is_refused_and_writes_nothing(own_app):
+    from tickets.core.dbsetup import WriteOnReadOnlyPage, reads_only
+
+    raised = []
+
+    @own_app.get("/_test/reads-then-writes")
+    @reads_only
+    @staff_required
+    def _reads_then_writes():
+        user = db.session.scalars(sa.select(User).where(User.role == Role.OPERATOR)).one()
+        user.name = "Escrito en una página de lectura"
+        try:
+            db.session.flush()
+        except WriteOnReadOnlyPage as exc:
+            raised.append(str(exc))
+            raise
+        return "ok"
+
+    client = _client_as(own_app, _operator_id(own_app))
+    assert client.get("/_test/reads-then-writes").status_code == 500
+    assert raised == ["UPDATE"]
+    with own_app.app_context():
+        names = db.session.scalars(sa.select(User.name).where(User.role == Role.OPERATOR)).all()
+    assert names and "Escrito en una página de lectura" not in names
+
+
+@pytest.mark.postgres
+def test_the_queue_and_ticket_pages_read_outside_a_transaction(app, client_as):
+    """Every statement of both pages, the user's included, runs under `reads_only`."""
+    from tests.factories import make_ticket
+    from tickets.core.dbsetup import READS_ONLY
+
+    with app.app_context():
+        operator = make_user(Role.OPERATOR)
+        operator_id, folio = operator.id, make_ticket(operator).folio
+    modes: list[bool] = []
+
+    def record(connection, *_args):
+        modes.append(bool(connection.get_execution_options().get(READS_ONLY)))
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        client = client_as(operator_id)
+        for path in ("/tickets/", "/tickets/?q=impresora", f"/tickets/{folio}"):
+            assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert len(modes) >= 6 and all(modes)
+
+
+def test_a_statement_that_fails_in_a_flush_still_gets_the_spanish_error_page(own_app):
+    """The error page reads the logged-in user: the failed session is rolled back first."""
+
+    @own_app.get("/_test/failed-flush")
+    def _failed_flush():
+        db.session.add(User(email=None, name="Sin correo", role=Role.OPERATOR))
+        db.session.flush()  # NOT NULL: the database refuses it
+        return "ok"
+
+    client = _client_as(own_app, _operator_id(own_app))
+    response = client.get("/_test/failed-flush")
+
+    assert response.status_code == 500
+    assert "Ocurrió un error inesperado" in response.get_data(as_text=True)
+    with own_app.app_context():
+        assert db.session.scalar(sa.select(User.id).where(User.name == "Sin correo")) is None

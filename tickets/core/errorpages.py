@@ -31,8 +31,18 @@ def _page(status: int, detail: str | None = None):
 
 def register(app: Flask) -> None:
     """Map HTTP errors and escaped DomainErrors to friendly pages."""
-    for status in MESSAGES:
+    for status in set(MESSAGES) - {500}:
         app.register_error_handler(status, lambda exc, s=status: _page(s))
+
+    @app.errorhandler(500)
+    def _unexpected(exc):
+        # A statement that failed inside a flush leaves the session unusable until rolled back,
+        # and the page reads the logged-in user (the menu): undo first, then render. The
+        # request's writes are lost either way: it failed.
+        from tickets.extensions import db
+
+        db.session.rollback()
+        return _page(500)
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):

@@ -20,6 +20,7 @@ from flask import (
 from markupsafe import Markup
 
 from tickets.accounts.auth import current_actor, staff_required
+from tickets.core.dbsetup import reads_only
 from tickets.core.errors import Conflict, DomainError, ValidationFailed
 from tickets.core.forms import flash_form_errors, put_errors_on_form
 from tickets.core.rendering import kept_macro, mark_selected
@@ -35,6 +36,7 @@ MAX_PAGE = 100_000  # far past any real queue; keeps OFFSET inside a 64-bit inte
 
 
 @bp.get("/")
+@reads_only
 @staff_required
 def queue():
     """The queue: filters in the query string, one page at a time, no total count."""
@@ -81,6 +83,7 @@ def new():
 
 
 @bp.get("/<folio>")
+@reads_only
 @staff_required
 def detail(folio: str):
     """The ticket page: classification, dates, timeline and the action forms."""
