@@ -22,6 +22,7 @@ import shlex
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -72,12 +73,12 @@ def worker_pid(arbiter: subprocess.Popen) -> int:
 def wait_until_up(port: int) -> None:
     for _ in range(120):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return
+        except urllib.error.HTTPError:  # it answers (a redirect to the login, a 404)
             return
         except OSError:
             time.sleep(0.5)
-        except urllib.error.HTTPError:
-            return
     raise SystemExit(f"nothing answers on port {port}")
 
 

@@ -107,6 +107,8 @@ def end_read_only_requests_with_commit(app: Flask, db) -> None:
         if not session.in_transaction() or session.new or session.dirty or session.deleted:
             return
         connection = session.connection()
+        if connection.get_execution_options().get(READS_ONLY):
+            return  # no transaction to end (`reads_only`): the session's close is enough
         if connection.info.get(WROTE, True):
             return
         try:
