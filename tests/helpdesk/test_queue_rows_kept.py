@@ -117,3 +117,27 @@ def test_each_select_marks_only_the_chosen_option(app, client_as):
     assert _selected(plain, "priority") == [] and _selected(plain, "sort") == ["recent"]
     assert _selected(refused, "priority") == [] and _selected(refused, "assignee") == []
     assert "Se ignoraron filtros con valores no válidos: Prioridad, Responsable." in refused
+
+
+def test_names_are_kept_per_catalog_token_and_a_newer_entry_is_looked_up(app):
+    from flask import g
+
+    from tickets.catalogs.models import System
+    from tickets.catalogs.revision import CatalogRevision
+    from tickets.helpdesk import queries
+
+    with app.test_request_context("/tickets/"):
+        g.catalog_token = db.session.scalar(sa.select(CatalogRevision.token))
+        names = queries.list_names()
+        assert queries.list_names() is names  # kept while the token is the same
+        # Another worker adds a system after this request read its token.
+        system = System(key="NUEVO-SISTEMA", name="Sistema recién agregado", description="")
+        db.session.add(system)
+        db.session.commit()
+        try:
+            assert names.system(system.id) == "Sistema recién agregado"
+            g.catalog_token = db.session.scalar(sa.select(CatalogRevision.token))
+            assert queries.list_names() is not names  # a new token: read again
+        finally:
+            db.session.delete(system)
+            db.session.commit()

@@ -224,11 +224,14 @@ def queue(actor: User, filters: QueueFilters, page: int = 1, per_page: int = 50)
 
 # The staff queue's rows: what its table shows, as plain rows (attribute access, like a
 # ticket). Building 51 Ticket objects and their four relations was a quarter of the page's
-# time, and a list row never writes. Add a column here to show it in the queue. The names are
-# scalar subqueries, as on the ticket page: PostgreSQL plans the queue anew on every request,
-# and a five-table join took longer to plan than to run (at 1M tickets, in progress in
-# Guerrero: planning 1.2 ms, running 0.4 ms; with subqueries 0.3 ms and 0.8 ms; the search
-# `computo`: 3.1 ms and 1.7 ms, now 0.3 ms and 1.2 ms).
+# time, and a list row never writes. To show another column, add it here and to QueueRow.
+# The names the row shows (state, organisation, system, assignee) are not read with it: they
+# come from `list_names`, kept per worker while the catalogs and the people are unchanged.
+# Joining their four tables made PostgreSQL plan a five-table join on every request (longer
+# than running it); four scalar subqueries ran four lookups per row. At 1M tickets, in progress
+# in Guerrero: the statement took 2.0 ms in the request with joins (planning 1.2 ms), 1.35 ms
+# with subqueries, 0.5 ms now (planning 0.13, running 0.14); the search `computo` 4.7, 2.2 and
+# 0.65 ms. PostgreSQL's CPU per queue page halved (docs/performance.md, fifth round).
 def _while_open(column):
     """An SLA time, for a ticket that still owes one (`sla_state` reads none of a finished
     ticket's). Most tickets a search finds are closed, and turning their five stored times
@@ -247,10 +250,9 @@ QUEUE_ROW_COLUMNS = (
     Ticket.received_at,
     Ticket.subject,
     Ticket.contact_name,
-    _name(State.display_name, State.id, Ticket.state_id, "state_name"),
-    _name(Organization.name, Organization.id, Ticket.organization_id, "organization_name"),
-    _name(System.name, System.id, Ticket.system_id, "system_name"),
-    _name(User.name, User.id, Ticket.assignee_id, "assignee_name"),
+    Ticket.organization_id,
+    Ticket.system_id,
+    Ticket.assignee_id,
     # What the "Plazo" cell needs (tickets.sla.display.sla_state).
     Ticket.state_id,
     *(
@@ -266,15 +268,60 @@ QUEUE_ROW_COLUMNS = (
 )
 
 
+class QueueRow(NamedTuple):
+    """One row of the staff queue: hashable, so its HTML can be kept (views._table_rows)."""
+
+    folio: str
+    status: Status
+    priority: Priority
+    received_at: datetime
+    subject: str
+    contact_name: str
+    state_name: str | None
+    organization_name: str
+    system_name: str
+    assignee_name: str | None
+    state_id: int | None
+    first_response_at: datetime | None
+    first_response_due_at: datetime | None
+    first_response_risk_at: datetime | None
+    resolution_due_at: datetime | None
+    resolution_risk_at: datetime | None
+
+
 def queue_rows(actor: User, filters: QueueFilters, page: int = 1, per_page: int = 50) -> QueuePage:
-    """The same page as `queue`, same scope, filters and order, as rows of QUEUE_ROW_COLUMNS.
+    """The same page as `queue`, same scope, filters and order, as QueueRows.
 
     Run on the session's connection: plain rows need none of the ORM's result handling (a
     fifth of this function's time). A GET has nothing to flush first."""
     shape, params = _queue_plan(actor, filters, page, per_page)
     statement = _queue_statement(shape, as_rows=True)
     rows = db.session.connection().execute(statement, params).all()
-    return QueuePage(tickets=rows[:per_page], page=max(page, 1), has_next=len(rows) > per_page)
+    tickets = _named_rows(rows[:per_page], list_names())
+    return QueuePage(tickets=tickets, page=max(page, 1), has_next=len(rows) > per_page)
+
+
+def _named_rows(rows, names: ListNames) -> list[QueueRow]:
+    """The rows with their names (dict lookups in a loop: this runs for every row of every
+    queue page)."""
+    states, organizations, systems, people = names.by_kind
+    look_up = names.look_up
+    named = []
+    for row in rows:
+        org_id, system_id, assignee_id, state_id = row[6:10]
+        state = None if state_id is None else states.get(state_id) or look_up(State, state_id)
+        person = None if assignee_id is None else people.get(assignee_id)
+        named.append(
+            QueueRow(
+                *row[:6],
+                state,
+                organizations.get(org_id) or look_up(Organization, org_id),
+                systems.get(system_id) or look_up(System, system_id),
+                person if person or assignee_id is None else look_up(User, assignee_id),
+                *row[9:],
+            )
+        )
+    return named
 
 
 class QueueShape(NamedTuple):
@@ -556,6 +603,67 @@ def queue_filter_catalogs() -> tuple[tuple, ...]:
 
 # Per database: (catalog token, rows read with it). Replaced whole, never changed in place.
 _KEPT_FILTER_CATALOGS: dict[object, tuple[int, tuple[tuple, ...]]] = {}
+
+
+class ListNames:
+    """The names a list of tickets shows, by id: states, organisations, systems, staff.
+
+    Read in one statement and kept per worker with the catalog token they were read with (see
+    queue_filter_catalogs). An id they lack (an entry added after the request's token was
+    read) is looked up on its own, never shown blank."""
+
+    def __init__(self, rows) -> None:
+        names: dict[str, dict[int, str]] = {kind: {} for kind in _NAME_SOURCES}
+        for kind, id_, name, _token in rows:
+            names[kind][id_] = name
+        self.by_kind = tuple(names.values())  # _NAME_SOURCES' order
+
+    def system(self, id_: int) -> str:
+        return self.by_kind[2].get(id_) or self.look_up(System, id_)
+
+    @staticmethod
+    def look_up(model, id_: int) -> str:
+        column = model.display_name if model is State else model.name
+        return db.session.scalar(sa.select(column).where(model.id == id_))
+
+
+# kind -> (name column, id column, which rows): every state, organisation and system (a
+# deactivated one still names old tickets), and the staff (only staff are assigned tickets).
+_NAME_SOURCES = {
+    "state": (State.display_name, State.id, ()),
+    "organization": (Organization.name, Organization.id, ()),
+    "system": (System.name, System.id, ()),
+    "person": (User.name, User.id, (User.role.in_(sorted(STAFF_ROLES)),)),
+}
+
+
+def list_names() -> ListNames:
+    """The ListNames for this request: kept while the request's catalog token is the one they
+    were read with (any change to a catalog or to a person's name, role or status replaces it)."""
+    token = g.get("catalog_token")
+    engine_url = db.engine.url
+    kept = _KEPT_LIST_NAMES.get(engine_url)
+    if token is not None and kept is not None and kept[0] == token:
+        return kept[1]
+    rows = db.session.connection().execute(_list_names_statement()).all()
+    names = ListNames(rows)
+    if rows and rows[0][3] is not None:
+        _KEPT_LIST_NAMES[engine_url] = (rows[0][3], names)
+    return names
+
+
+_KEPT_LIST_NAMES: dict[object, tuple[int, ListNames]] = {}
+
+
+@functools.cache
+def _list_names_statement() -> sa.CompoundSelect:
+    token = current_token().label("token")
+    return sa.union_all(
+        *(
+            sa.select(sa.literal(kind).label("kind"), key, column, token).where(*where)
+            for kind, (column, key, where) in _NAME_SOURCES.items()
+        )
+    )
 
 
 @functools.cache
