@@ -12,23 +12,15 @@ from sqlalchemy.engine import make_url
 
 from config import TestingConfig
 from tickets import create_app
+from tickets.catalogs.revision import WATCHED_TABLES
 from tickets.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 IS_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
 
 # Catalog tables survive between tests (loaded once per session); everything else is emptied.
-CATALOG_TABLES = {
-    "states",
-    "districts",
-    "parties",
-    "organizations",
-    "electoral_processes",
-    "elections",
-    "systems",
-    "categories",
-    "catalog_revision",  # its one row stands for the catalogs' state
-}
+# They are the tables the catalog token watches, and the token's own row stands for their state.
+CATALOG_TABLES = {*WATCHED_TABLES, "catalog_revision"}
 
 
 def _refuse_real_databases(url: str) -> None:
