@@ -73,7 +73,7 @@ def register_extensions(app: Flask) -> None:
     register_security_headers(app)
     with app.app_context():
         configure_engine_events(db.engine)
-    end_read_only_requests_with_commit(app, db)
+    end_read_only_requests_with_commit(app)
 
 
 def register_blueprints(app: Flask) -> None:

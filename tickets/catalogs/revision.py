@@ -10,8 +10,12 @@ a value some worker has kept for other contents.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import g
 
 from tickets.extensions import db
 
@@ -29,10 +33,10 @@ WATCHED_TABLES = (
 )
 WATCHED_USER_COLUMNS = ("name", "role", "is_enabled", "is_system")
 
-SQLITE_NEW_TOKEN = "UPDATE catalog_revision SET token = random() WHERE id = 1;"
-POSTGRES_NEW_TOKEN = (
-    "UPDATE catalog_revision SET token = floor(random() * 9007199254740991)::bigint WHERE id = 1"
-)
+# A new random token, in each dialect's SQL.
+_RANDOM = {"sqlite": "random()", "postgresql": "floor(random() * 9007199254740991)::bigint"}
+SQLITE_NEW_TOKEN = f"UPDATE catalog_revision SET token = {_RANDOM['sqlite']} WHERE id = 1;"
+POSTGRES_NEW_TOKEN = f"UPDATE catalog_revision SET token = {_RANDOM['postgresql']} WHERE id = 1"
 
 
 class CatalogRevision(db.Model):
@@ -50,13 +54,33 @@ def current_token() -> sa.ScalarSelect:
     return sa.select(CatalogRevision.token).where(CatalogRevision.id == 1).scalar_subquery()
 
 
+def kept_while_unchanged(name: str, statement: sa.Executable, build: Callable):
+    """``build(rows)`` of ``statement``, kept per worker and database while the catalogs are
+    unchanged: read again only when the token the request's user came with (`g.catalog_token`,
+    set by the user loader) differs from the one the rows were read with. The statement's last
+    column must be `current_token()`: rows and token from one snapshot."""
+    token = g.get("catalog_token")
+    kept = _KEPT.setdefault(db.engine, {})
+    value = kept.get(name)
+    if token is not None and value is not None and value[0] == token:
+        return value[1]
+    rows = db.session.connection().execute(statement).all()
+    built = build(rows)
+    if rows and rows[0][-1] is not None:
+        kept[name] = (rows[0][-1], built)
+    return built
+
+
+# Per engine (two in-memory databases share a URL): name -> (token, what was built).
+_KEPT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def ddl(dialect: str) -> list[str]:
     """The first token and the triggers that replace it. The migration keeps a frozen copy."""
-    if dialect == "sqlite":
-        return [_FIRST_ROW.format(token="random()"), *_sqlite_triggers()]
-    if dialect == "postgresql":
-        return [_FIRST_ROW.format(token="floor(random() * 9007199254740991)::bigint"), *_pg()]
-    return []
+    triggers = {"sqlite": _sqlite_triggers, "postgresql": _pg}.get(dialect)
+    if triggers is None:
+        return []
+    return [_FIRST_ROW.format(token=_RANDOM[dialect]), *triggers()]
 
 
 _FIRST_ROW = (

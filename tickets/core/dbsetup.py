@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.engine import Engine
 
+from tickets.extensions import db
+
 # Set on a connection's info dict by the first statement of a transaction that is not a plain
 # SELECT; cleared when the transaction begins.
 WROTE = "mesatic_wrote"
@@ -74,8 +76,6 @@ def reads_only(view):
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        from tickets.extensions import db
-
         session = db.session()
         if not session.in_transaction() and db.engine.dialect.name == "postgresql":
             session.connection(
@@ -86,7 +86,7 @@ def reads_only(view):
     return wrapped
 
 
-def end_read_only_requests_with_commit(app: Flask, db) -> None:
+def end_read_only_requests_with_commit(app: Flask) -> None:
     """Keep psycopg's prepared statements from one request to the next.
 
     psycopg prepares a statement after its fifth execution on a connection, but forgets every

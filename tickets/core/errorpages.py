@@ -6,6 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 
 from tickets.core.errors import DomainError
+from tickets.extensions import db
 
 MESSAGES = {
     400: "La solicitud no es válida.",
@@ -39,8 +40,6 @@ def register(app: Flask) -> None:
         # A statement that failed inside a flush leaves the session unusable until rolled back,
         # and the page reads the logged-in user (the menu): undo first, then render. The
         # request's writes are lost either way: it failed.
-        from tickets.extensions import db
-
         db.session.rollback()
         return _page(500)
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import abort, g
+from flask import abort
 
 from tickets.accounts.models import STAFF_ROLES, User
 from tickets.catalogs.models import (
@@ -20,7 +20,7 @@ from tickets.catalogs.models import (
     State,
     System,
 )
-from tickets.catalogs.revision import current_token
+from tickets.catalogs.revision import current_token, kept_while_unchanged
 from tickets.core.timeutil import MX_TZ
 from tickets.extensions import db
 from tickets.helpdesk import search
@@ -112,25 +112,23 @@ def ticket_names(ticket: Ticket) -> TicketNames:
     return _ticket_names(db.session.execute(query).one())
 
 
-def _name(column, key, foreign_key, label: str):
-    """A catalog entry's or a person's name as a scalar subquery of a ticket statement."""
-    return sa.select(column).where(key == foreign_key).scalar_subquery().label(label)
-
-
 @functools.cache
 def _ticket_name_columns() -> tuple:
+    def named(column, key, foreign_key, label: str):
+        return sa.select(column).where(key == foreign_key).scalar_subquery().label(label)
+
     people = ((Ticket.created_by_id, "created_by"), (Ticket.assignee_id, "assignee"))
     return (
-        _name(Organization.name, Organization.id, Ticket.organization_id, "organization"),
-        _name(System.name, System.id, Ticket.system_id, "system"),
-        _name(Category.name, Category.id, Ticket.category_id, "category"),
-        _name(State.display_name, State.id, Ticket.state_id, "state"),
-        _name(District.number, District.id, Ticket.district_id, "district_number"),
-        _name(District.head_town, District.id, Ticket.district_id, "district_town"),
-        _name(Organization.name, Organization.id, Ticket.office_id, "office"),
-        _name(ElectoralProcess.key, ElectoralProcess.id, Ticket.process_id, "process_key"),
-        _name(ElectoralProcess.name, ElectoralProcess.id, Ticket.process_id, "process_name"),
-        *(_name(User.name, User.id, key, label) for key, label in people),
+        named(Organization.name, Organization.id, Ticket.organization_id, "organization"),
+        named(System.name, System.id, Ticket.system_id, "system"),
+        named(Category.name, Category.id, Ticket.category_id, "category"),
+        named(State.display_name, State.id, Ticket.state_id, "state"),
+        named(District.number, District.id, Ticket.district_id, "district_number"),
+        named(District.head_town, District.id, Ticket.district_id, "district_town"),
+        named(Organization.name, Organization.id, Ticket.office_id, "office"),
+        named(ElectoralProcess.key, ElectoralProcess.id, Ticket.process_id, "process_key"),
+        named(ElectoralProcess.name, ElectoralProcess.id, Ticket.process_id, "process_name"),
+        *(named(User.name, User.id, key, label) for key, label in people),
     )
 
 
@@ -222,16 +220,6 @@ def queue(actor: User, filters: QueueFilters, page: int = 1, per_page: int = 50)
     return QueuePage(tickets=rows[:per_page], page=max(page, 1), has_next=len(rows) > per_page)
 
 
-# The staff queue's rows: what its table shows, as plain rows (attribute access, like a
-# ticket). Building 51 Ticket objects and their four relations was a quarter of the page's
-# time, and a list row never writes. To show another column, add it here and to QueueRow.
-# The names the row shows (state, organisation, system, assignee) are not read with it: they
-# come from `list_names`, kept per worker while the catalogs and the people are unchanged.
-# Joining their four tables made PostgreSQL plan a five-table join on every request (longer
-# than running it); four scalar subqueries ran four lookups per row. At 1M tickets, in progress
-# in Guerrero: the statement took 2.0 ms in the request with joins (planning 1.2 ms), 1.35 ms
-# with subqueries, 0.5 ms now (planning 0.13, running 0.14); the search `computo` 4.7, 2.2 and
-# 0.65 ms. PostgreSQL's CPU per queue page halved (docs/performance.md, fifth round).
 def _while_open(column):
     """An SLA time, for a ticket that still owes one (`sla_state` reads none of a finished
     ticket's). Most tickets a search finds are closed, and turning their five stored times
@@ -243,6 +231,16 @@ def _while_open(column):
 _STILL_OPEN = Ticket.status.in_([sa.literal_column(f"'{s.value}'") for s in sorted(OPEN_STATUSES)])
 
 
+# The staff queue's rows: what its table shows, as plain rows (attribute access, like a
+# ticket). Building 51 Ticket objects and their four relations was a quarter of the page's
+# time, and a list row never writes. To show another column, add it here and to QueueRow.
+# The names the row shows (state, organisation, system, assignee) are not read with it: they
+# come from `list_names`, kept per worker while the catalogs and the people are unchanged.
+# Joining their four tables made PostgreSQL plan a five-table join on every request (longer
+# than running it); four scalar subqueries ran four lookups per row. At 1M tickets, in progress
+# in Guerrero: the statement took 2.0 ms in the request with joins (planning 1.2 ms), 1.35 ms
+# with subqueries, 0.5 ms now (planning 0.13, running 0.14); the search `computo` 4.7, 2.2 and
+# 0.65 ms. PostgreSQL's CPU per queue page halved (docs/performance.md, fifth round).
 QUEUE_ROW_COLUMNS = (
     Ticket.folio,
     Ticket.status,
@@ -588,29 +586,19 @@ def queue_filter_catalogs() -> tuple[tuple, ...]:
     change to a catalog or to a person's name, role or status replaces it (see
     tickets.catalogs.revision), so a change made through any worker shows on the next page.
     """
-    token = g.get("catalog_token")
-    engine_url = db.engine.url
-    kept = _KEPT_FILTER_CATALOGS.get(engine_url)
-    if token is not None and kept is not None and kept[0] == token:
-        return kept[1]
-    connection = db.session.connection()
-    result = connection.execute(_filter_catalogs_statement()).all()
-    rows = tuple(tuple(row[:4]) for row in result)
-    if result and result[0][4] is not None:
-        _KEPT_FILTER_CATALOGS[engine_url] = (result[0][4], rows)
-    return rows
-
-
-# Per database: (catalog token, rows read with it). Replaced whole, never changed in place.
-_KEPT_FILTER_CATALOGS: dict[object, tuple[int, tuple[tuple, ...]]] = {}
+    return kept_while_unchanged(
+        "queue_filter_catalogs",
+        _filter_catalogs_statement(),
+        lambda rows: tuple(tuple(row[:4]) for row in rows),
+    )
 
 
 class ListNames:
     """The names a list of tickets shows, by id: states, organisations, systems, staff.
 
-    Read in one statement and kept per worker with the catalog token they were read with (see
-    queue_filter_catalogs). An id they lack (an entry added after the request's token was
-    read) is looked up on its own, never shown blank."""
+    Read in one statement and kept per worker with the catalog token they were read with
+    (catalogs.revision.kept_while_unchanged). An id they lack (an entry added after the
+    request's token was read) is looked up on its own, never shown blank."""
 
     def __init__(self, rows) -> None:
         names: dict[str, dict[int, str]] = {kind: {} for kind in _NAME_SOURCES}
@@ -640,19 +628,7 @@ _NAME_SOURCES = {
 def list_names() -> ListNames:
     """The ListNames for this request: kept while the request's catalog token is the one they
     were read with (any change to a catalog or to a person's name, role or status replaces it)."""
-    token = g.get("catalog_token")
-    engine_url = db.engine.url
-    kept = _KEPT_LIST_NAMES.get(engine_url)
-    if token is not None and kept is not None and kept[0] == token:
-        return kept[1]
-    rows = db.session.connection().execute(_list_names_statement()).all()
-    names = ListNames(rows)
-    if rows and rows[0][3] is not None:
-        _KEPT_LIST_NAMES[engine_url] = (rows[0][3], names)
-    return names
-
-
-_KEPT_LIST_NAMES: dict[object, tuple[int, ListNames]] = {}
+    return kept_while_unchanged("list_names", _list_names_statement(), ListNames)
 
 
 @functools.cache
