@@ -83,25 +83,42 @@ def _empty_tables(app):
         _restore_catalogs()
 
 
-_CATALOG_MAX_IDS: dict[str, int] = {}
+_CATALOG_ROWS: dict[str, dict[int, tuple]] = {}
 
 
 def _remember_catalogs() -> None:
-    for table in db.metadata.sorted_tables:
-        if table.name in CATALOG_TABLES:
-            _CATALOG_MAX_IDS[table.name] = (
-                db.session.scalar(sa.select(sa.func.max(table.c.id))) or 0
-            )
+    """Keep every catalog row as loaded, so each test's edits can be undone."""
+    for table in _restorable_catalog_tables():
+        rows = db.session.execute(sa.select(table)).all()
+        _CATALOG_ROWS[table.name] = {row.id: tuple(row) for row in rows}
 
 
 def _restore_catalogs() -> None:
-    """Undo what a test did to catalog rows: drop entries it added, reactivate the rest."""
-    for table in reversed(db.metadata.sorted_tables):
-        if table.name in CATALOG_TABLES:
-            db.session.execute(table.delete().where(table.c.id > _CATALOG_MAX_IDS[table.name]))
-            if "is_active" in table.c:
-                db.session.execute(table.update().where(~table.c.is_active).values(is_active=True))
+    """Undo what a test did to catalog rows: drop entries it added, put back the values it
+    changed (names, codes, dates, active flags). The token's row is left to its triggers."""
+    for table in reversed(_restorable_catalog_tables()):
+        kept = _CATALOG_ROWS[table.name]
+        db.session.execute(table.delete().where(table.c.id.not_in(list(kept))))
+    for table in _restorable_catalog_tables():
+        kept = _CATALOG_ROWS[table.name]
+        now = {row.id: tuple(row) for row in db.session.execute(sa.select(table))}
+        for row_id, values in kept.items():
+            if now.get(row_id) == values:
+                continue
+            as_loaded = dict(zip(table.c.keys(), values, strict=True))
+            if row_id in now:
+                db.session.execute(table.update().where(table.c.id == row_id).values(as_loaded))
+            else:
+                db.session.execute(table.insert().values(as_loaded))
     db.session.commit()
+
+
+def _restorable_catalog_tables() -> list[sa.Table]:
+    return [
+        table
+        for table in db.metadata.sorted_tables
+        if table.name in CATALOG_TABLES and table.name != "catalog_revision"
+    ]
 
 
 @pytest.fixture
