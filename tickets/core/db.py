@@ -44,6 +44,22 @@ class UTCDateTime(sa.TypeDecorator):
     def process_result_value(self, value, dialect):
         return None if value is None else value.replace(tzinfo=UTC)
 
+    def result_processor(self, dialect, coltype):
+        """One function per value instead of TypeDecorator's two nested calls: a queue page
+        reads some 300 of these, and the wrapping was a twentieth of its time."""
+        parse = self.impl_instance.result_processor(dialect, coltype)  # SQLite: text -> datetime
+        if parse is None:
+
+            def aware(value):
+                return None if value is None else value.replace(tzinfo=UTC)
+
+        else:
+
+            def aware(value):
+                return None if value is None else parse(value).replace(tzinfo=UTC)
+
+        return aware
+
 
 def enum_type(cls: type[enum.Enum]) -> sa.Enum:
     """VARCHAR plus a named CHECK holding the enum's values, identical on SQLite and PostgreSQL."""

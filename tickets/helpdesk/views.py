@@ -47,7 +47,7 @@ def queue():
         "helpdesk/queue.html",
         form=form,
         result=result,
-        rows=_table_rows(result.tickets),
+        table_rows=_table_rows(result.tickets),
         ignored=ignored,
         filter_options=_filter_options(form),
     )
@@ -195,17 +195,20 @@ def _attempt(done: str, operation, actor, ticket, argument, version: int | None)
         flash(done, "success")
 
 
-def _table_rows(tickets: list) -> list[Markup]:
-    """The queue's rows as HTML (helpdesk/_queue_row.html). A row's HTML follows from its
-    columns and its SLA cell now, so each distinct row is rendered once and kept: the desk
-    reloads the same pages all day, and fifty rows of ten columns were most of the page's
-    rendering. Rows are queries.QueueRow: hashable, the names already in them."""
+def _table_rows(tickets: list) -> Markup:
+    """The queue's rows as one piece of HTML (helpdesk/_queue_row.html). A row's HTML follows
+    from its columns and its SLA cell now, so each distinct row is rendered once and kept: the
+    desk reloads the same pages all day, and fifty rows of ten columns were most of the page's
+    rendering. Rows are queries.QueueRow: hashable, the names already in them. Joined here,
+    the template writes them in one step instead of fifty."""
     if not tickets:
-        return []
+        return Markup()
     render = kept_macro("helpdesk/_queue_row.html", "queue_row", maxsize=2048)  # ~2 KB a row
     detail_url = url_for(".detail", folio="-").removesuffix("-")  # one url_for, not fifty
     cells = sla_cells(tickets)
-    return [render(row, sla, detail_url) for row, sla in zip(tickets, cells, strict=True)]
+    return Markup().join(
+        render(row, sla, detail_url) for row, sla in zip(tickets, cells, strict=True)
+    )
 
 
 def _filter_options(form: forms.QueueFilterForm) -> dict[str, Markup]:

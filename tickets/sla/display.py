@@ -29,12 +29,8 @@ class SlaState:
         return LEVEL_CSS[self.level]
 
 
-LEVEL_CSS = {
-    "ok": "text-body",
-    "risk": "text-warning-emphasis bg-warning-subtle",
-    "breached": "text-danger-emphasis bg-danger-subtle fw-semibold",
-    "paused": "text-body-secondary",
-}
+# The SLA tag's look per level (app.css, "SLA"): short names, as the queue writes fifty.
+LEVEL_CSS = {"ok": "sla-ok", "risk": "sla-at-risk", "breached": "sla-late", "paused": "sla-paused"}
 
 
 def sla_state(
