@@ -160,9 +160,10 @@ SORTS = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueueFilters:
-    """What the queue's filter bar sends; empty values mean 'any'."""
+    """What the queue's filter bar sends; empty values mean 'any'. Frozen: the staff queue
+    keeps one per query string (helpdesk.views._filter_bar) and every request reads it."""
 
     statuses: list[Status] = field(default_factory=list)
     priority: Priority | None = None
