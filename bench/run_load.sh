@@ -14,6 +14,10 @@
 # PAIRED_WINDOW (5s) that alternate with the bare page (bare, page, bare, page...), so that a
 # change in other people's load hits both sides of the ratio alike; summarize.py reports the
 # ratio of their request counts as "paired cost vs bare".
+#
+# UNIQUE_QUERY=1 sends every app request with a query string never seen before
+# (bench/unique_query.lua), so the queue and the search pay for building their filter bar each
+# time: the cost of a first view, such as a newly typed search, instead of a reloaded one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +30,9 @@ BARE_PORT=${BARE_PORT:-8002}
 WORKERS=${WORKERS:-2}
 PAIRED_ROUNDS=${PAIRED_ROUNDS:-0}
 PAIRED_WINDOW=${PAIRED_WINDOW:-5s}
+UNIQUE_QUERY=${UNIQUE_QUERY:-0}
+APP_SCRIPT=()
+[ "$UNIQUE_QUERY" = 1 ] && APP_SCRIPT=(-s bench/unique_query.lua)
 OUT="bench/out/$LABEL"
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -56,12 +63,13 @@ eval "$TARGETS"
   echo "detail: $DETAIL_PATH ($DETAIL_BYTES bytes)"
   echo "bare:   / ($(curl -s "http://127.0.0.1:$BARE_PORT/" | wc -c) bytes)"
   echo "wrk: -t2 -c$CONNS -d$DURATION --timeout 30s --latency; gunicorn -w $WORKERS (sync); $(nproc) cores"
+  echo "unique query strings (UNIQUE_QUERY): $UNIQUE_QUERY"
 } | tee "$OUT/pages.txt"
 
 load() {  # name url [cookie]
   local name=$1 url=$2
   local headers=(-H "User-Agent: $USER_AGENT")
-  [ "${3:-}" = cookie ] && headers+=(-H "Cookie: $COOKIE")
+  [ "${3:-}" = cookie ] && headers+=(-H "Cookie: $COOKIE" "${APP_SCRIPT[@]}")
   wrk -t2 -c"$CONNS" -d5s --timeout 30s "${headers[@]}" "$url" >/dev/null
   echo "load average before $name: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/pages.txt"
   wrk -t2 -c"$CONNS" -d"$DURATION" --timeout 30s --latency "${headers[@]}" "$url" >"$OUT/$name.txt"
@@ -75,7 +83,7 @@ load detail "http://127.0.0.1:$APP_PORT$DETAIL_PATH" cookie
 
 paired() {  # name url: PAIRED_ROUNDS windows of the bare page, each followed by one of the page
   local name=$1 url=$2 round
-  local app_headers=(-H "User-Agent: $USER_AGENT" -H "Cookie: $COOKIE")
+  local app_headers=(-H "User-Agent: $USER_AGENT" -H "Cookie: $COOKIE" "${APP_SCRIPT[@]}")
   for round in $(seq 1 "$PAIRED_ROUNDS"); do
     wrk -t2 -c"$CONNS" -d"$PAIRED_WINDOW" --timeout 30s --latency -H "User-Agent: $USER_AGENT" \
       "http://127.0.0.1:$BARE_PORT/" >"$OUT/paired_${name}_bare_$round.txt"
