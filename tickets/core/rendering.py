@@ -8,18 +8,23 @@ from flask import current_app, get_template_attribute
 from markupsafe import Markup
 
 
-def kept_macro(template: str, name: str, maxsize: int):
-    """A template macro whose output is kept per distinct arguments.
+def kept(name: str, function, maxsize: int):
+    """``function`` with its results kept per distinct arguments, in an LRU of ``maxsize``.
 
-    The arguments must therefore be everything the macro shows: a changed ticket, catalog entry
-    or SLA minute is then a new key, on every worker, and nothing needs invalidating. One cache
-    per app (a test's app is not kept alive), and the macro is part of the key: a template
-    reloaded in development renders anew.
-    """
-    caches = current_app.extensions.setdefault("mesatic.kept_macros", {})
-    if (template, name) not in caches:
-        caches[template, name] = functools.lru_cache(maxsize=maxsize)(_call)
-    return functools.partial(caches[template, name], get_template_attribute(template, name))
+    The arguments must therefore be everything the result depends on (a changed ticket,
+    catalog token or SLA minute is then a new key, on every worker, and nothing needs
+    invalidating). One cache per app and name: a test's app is not kept alive."""
+    caches = current_app.extensions.setdefault("mesatic.kept", {})
+    if name not in caches:
+        caches[name] = functools.lru_cache(maxsize=maxsize)(function)
+    return caches[name]
+
+
+def kept_macro(template: str, name: str, maxsize: int):
+    """A template macro whose output is kept per distinct arguments (`kept`); the macro is part
+    of the key, so a template reloaded in development renders anew."""
+    render = kept(f"macro {template} {name}", _call, maxsize)
+    return functools.partial(render, get_template_attribute(template, name))
 
 
 def _call(macro, *args) -> Markup:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import NamedTuple
 
 from flask import (
@@ -25,7 +24,7 @@ from tickets.accounts.auth import current_actor, staff_required
 from tickets.core.dbsetup import reads_only
 from tickets.core.errors import Conflict, DomainError, ValidationFailed
 from tickets.core.forms import flash_form_errors, put_errors_on_form
-from tickets.core.rendering import kept_macro, mark_selected
+from tickets.core.rendering import kept, kept_macro, mark_selected
 from tickets.helpdesk import forms, permissions, queries, services
 from tickets.helpdesk.attachments import path_for
 from tickets.helpdesk.models import Status
@@ -66,7 +65,7 @@ class FilterBar(NamedTuple):
 def _filter_bar() -> FilterBar:
     """The filter bar of this request's query string (the page number aside).
 
-    Reading the query through WTForms (fourteen fields bound, validated) and writing the bar
+    Reading the query through WTForms (a dozen fields bound, validated) and writing the bar
     was about a sixth of the queue page's time, and follows from two things only: the query
     string and the catalogs the choices come from. The desk reloads the same views all day,
     so a bar is kept per worker for each query string and catalog token (`g.catalog_token`,
@@ -76,11 +75,7 @@ def _filter_bar() -> FilterBar:
     token = g.get("catalog_token")
     if token is None:
         return _build_filter_bar(query)
-    kept = current_app.extensions.get("mesatic.filter_bars")
-    if kept is None:
-        kept = functools.lru_cache(maxsize=256)(_build_kept_filter_bar)
-        current_app.extensions["mesatic.filter_bars"] = kept
-    return kept(token, query)
+    return kept("queue filter bar", _build_kept_filter_bar, maxsize=256)(token, query)
 
 
 def _build_kept_filter_bar(token: int, query: tuple) -> FilterBar:
