@@ -7,6 +7,7 @@ list. Each must show a person exactly what they saw before.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -146,3 +147,28 @@ def test_the_guerrero_state_is_named_in_its_rows(app, client_as):
     )
 
     assert "<td>Guerrero</td>" in html
+
+
+def test_the_comment_form_follows_the_attachment_settings(app, client_as):
+    with app.app_context():
+        operator = make_user(Role.OPERATOR)
+        operator_id, folio = operator.id, make_ticket(operator).folio
+    client = client_as(operator_id)
+    saved = app.config["ATTACHMENT_EXTENSIONS"], app.config["ATTACHMENT_MAX_BYTES"]
+
+    before = _page(client.get(f"/tickets/{folio}"))
+    try:
+        app.config["ATTACHMENT_EXTENSIONS"] = {"pdf", "png"}
+        app.config["ATTACHMENT_MAX_BYTES"] = 3 * 1024 * 1024
+        after = _page(client.get(f"/tickets/{folio}"))
+    finally:
+        app.config["ATTACHMENT_EXTENSIONS"], app.config["ATTACHMENT_MAX_BYTES"] = saved
+    again = _page(client.get(f"/tickets/{folio}"))
+
+    def help_text(html: str) -> str:
+        return " ".join(re.search(r"Opcional\. Se aceptan [^<]*", html)[0].split())
+
+    assert help_text(after) == "Opcional. Se aceptan pdf, png; hasta 3 MB por archivo."
+    assert 'accept=".pdf,.png"' in after
+    assert "docx" in help_text(before) and "3 MB" not in help_text(before)
+    assert help_text(again) == help_text(before)  # the blank form kept per settings

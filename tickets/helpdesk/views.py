@@ -307,10 +307,11 @@ def _comment_fields(refused: forms.CommentForm | None) -> Markup:
         return macro(refused)
     config = current_app.config
     limits = (tuple(sorted(config["ATTACHMENT_EXTENSIONS"])), config["ATTACHMENT_MAX_BYTES"])
-    kept = current_app.extensions.setdefault("helpdesk.blank_comment_fields", {})
-    if (macro, limits) not in kept:
-        kept[macro, limits] = macro(forms.CommentForm(formdata=None))
-    return kept[macro, limits]
+    return kept("blank comment fields", _blank_comment_fields, maxsize=4)(macro, limits)
+
+
+def _blank_comment_fields(macro, limits: tuple) -> Markup:
+    return macro(forms.CommentForm(formdata=None))  # ``limits`` only keys what the macro shows
 
 
 def _moves(ticket) -> list[tuple[str, str]]:
