@@ -22,13 +22,15 @@ NIGHT = datetime(2021, 11, 16, 9, 0, tzinfo=UTC)  # 03:00 in Mexico City
 
 @pytest.fixture
 def segment_per_commit(app):
-    """On SQLite, FTS5 merges segments on its own once enough pile up (`automerge`, 4 by
-    default), so how many the test's commits leave depended on what earlier tests wrote. With
-    automerge off for the test, each commit leaves its own segment; restored afterwards."""
+    """On SQLite, FTS5 merges segments on its own: `automerge` once a few pile up at a level,
+    and always once 16 do (`crisismerge`), so how many the test's commits left depended on what
+    earlier tests had written. The index starts merged and automerge is off for the test, so
+    each commit leaves its own segment; automerge is restored afterwards."""
     if IS_POSTGRES:
         yield
         return
     with app.app_context():
+        db.session.execute(sa.text("INSERT INTO tickets_fts(tickets_fts) VALUES ('optimize')"))
         _set_automerge(0)
     yield
     with app.app_context():
